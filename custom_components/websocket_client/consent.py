@@ -1,0 +1,177 @@
+"""Consent: asking the handling user, checking who may decide, recording the decision.
+
+Nothing may connect before a decision for the URL's current origin is recorded.
+The decision lives in the config entry, so it survives restarts; a change of
+origin (scheme, host, port) invalidates it and the question is asked again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components import persistent_notification
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import CONF_URL
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import Unauthorized
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    ATTR_DECISION,
+    ATTR_ENTRY_ID,
+    ATTR_NAME,
+    ATTR_USER_ID,
+    CONF_ACCESS_REASON,
+    CONF_CONSENT,
+    CONF_HANDLING_USER,
+    CONSENT_DECIDED_AT,
+    CONSENT_DECISION,
+    CONSENT_ORIGIN,
+    CONSENT_USER_ID,
+    DOMAIN,
+    EVENT_CONSENT,
+    LOGGER,
+    SERVICE_APPROVE,
+    SERVICE_DENY,
+    ConsentDecision,
+)
+from .url import InvalidWebSocketUrl, mask_url, url_origin
+
+if TYPE_CHECKING:
+    from .runtime import WebSocketClientConfigEntry
+
+ISSUE_KEY_HANDLING_USER = "consent_required_user"
+ISSUE_KEY_ANY_ADMIN = "consent_required_admin"
+
+
+def issue_id_for(entry_id: str) -> str:
+    """The Repairs issue that asks for consent for one entry."""
+    return f"consent_{entry_id}"
+
+
+def notification_id_for(entry_id: str) -> str:
+    """The persistent notification that asks for consent for one entry."""
+    return f"{DOMAIN}_consent_{entry_id}"
+
+
+def current_decision(entry: ConfigEntry) -> ConsentDecision | None:
+    """The decision that holds for the entry's current origin, if any."""
+    consent: dict[str, Any] | None = entry.data.get(CONF_CONSENT)
+    if not consent:
+        return None
+    try:
+        origin = url_origin(entry.data[CONF_URL])
+    except InvalidWebSocketUrl:
+        return None
+    if consent.get(CONSENT_ORIGIN) != origin:
+        return None
+    return ConsentDecision(consent[CONSENT_DECISION])
+
+
+async def async_request_consent(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Ask for a decision: a persistent notification and a fixable Repairs issue."""
+    translation_key, placeholders = await async_consent_placeholders(hass, entry)
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id_for(entry.entry_id),
+        is_fixable=True,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=translation_key,
+        translation_placeholders=placeholders,
+        data={"entry_id": entry.entry_id},
+    )
+    translations = await async_get_translations(
+        hass, hass.config.language, "issues", {DOMAIN}
+    )
+    prefix = f"component.{DOMAIN}.issues.{translation_key}"
+    message = translations.get(f"{prefix}.description", "").format(**placeholders)
+    persistent_notification.async_create(
+        hass,
+        message,
+        title=entry.title,
+        notification_id=notification_id_for(entry.entry_id),
+    )
+
+
+@callback
+def async_withdraw_request(hass: HomeAssistant, entry_id: str) -> None:
+    """Remove the notification and the Repairs issue of an entry."""
+    persistent_notification.async_dismiss(hass, notification_id_for(entry_id))
+    ir.async_delete_issue(hass, DOMAIN, issue_id_for(entry_id))
+
+
+async def async_consent_placeholders(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> tuple[str, dict[str, str]]:
+    """Translation key and the facts shown to whoever decides."""
+    placeholders = {
+        "name": entry.title,
+        "url": mask_url(entry.data[CONF_URL]),
+        "access_reason": entry.data[CONF_ACCESS_REASON],
+        "approve_action": f"{DOMAIN}.{SERVICE_APPROVE}",
+        "deny_action": f"{DOMAIN}.{SERVICE_DENY}",
+        "entry_id": entry.entry_id,
+    }
+    if (user_id := entry.data.get(CONF_HANDLING_USER)) and (
+        user := await hass.auth.async_get_user(user_id)
+    ):
+        placeholders["user"] = user.name or user.id
+        return ISSUE_KEY_HANDLING_USER, placeholders
+    return ISSUE_KEY_ANY_ADMIN, placeholders
+
+
+async def async_check_may_decide(
+    hass: HomeAssistant, entry: ConfigEntry, user_id: str | None
+) -> None:
+    """Raise Unauthorized unless the user is the handling user or an administrator.
+
+    A call without a user (automation, script) acts on the owner's behalf.
+    """
+    if user_id is None:
+        return
+    user = await hass.auth.async_get_user(user_id)
+    if user is None:
+        raise Unauthorized(user_id=user_id)
+    if user.is_admin or user.id == entry.data.get(CONF_HANDLING_USER):
+        return
+    raise Unauthorized(user_id=user_id)
+
+
+async def async_record_decision(
+    hass: HomeAssistant,
+    entry: WebSocketClientConfigEntry,
+    decision: ConsentDecision,
+    user_id: str | None,
+) -> None:
+    """Store the decision, withdraw the request, tell the bus and the link."""
+    decided_at: datetime = dt_util.utcnow()
+    hass.config_entries.async_update_entry(
+        entry,
+        data={
+            **entry.data,
+            CONF_CONSENT: {
+                CONSENT_DECISION: decision.value,
+                CONSENT_ORIGIN: url_origin(entry.data[CONF_URL]),
+                CONSENT_USER_ID: user_id,
+                CONSENT_DECIDED_AT: decided_at.isoformat(),
+            },
+        },
+    )
+    async_withdraw_request(hass, entry.entry_id)
+    LOGGER.info("%s: connection %s", entry.title, decision.value)
+    hass.bus.async_fire(
+        EVENT_CONSENT,
+        {
+            ATTR_ENTRY_ID: entry.entry_id,
+            ATTR_NAME: entry.title,
+            ATTR_DECISION: decision.value,
+            ATTR_USER_ID: user_id,
+        },
+    )
+    if entry.state is ConfigEntryState.LOADED:
+        await entry.runtime_data.async_apply_consent()

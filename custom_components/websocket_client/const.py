@@ -1,0 +1,88 @@
+"""Constants shared by every module of the WebSocket Client integration."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+import logging
+from typing import Final
+
+DOMAIN: Final = "websocket_client"
+LOGGER: Final = logging.getLogger(__package__)
+
+# Config entry data
+CONF_ACCESS_REASON: Final = "access_reason"
+CONF_HANDLING_USER: Final = "handling_user"
+CONF_CONSENT: Final = "consent"
+CONF_CONNECTION_ENABLED: Final = "connection_enabled"
+
+# Config entry options (the options flow arrives later; defaults apply until then)
+CONF_RETRY_INTERVAL: Final = "retry_interval"
+CONF_HEARTBEAT: Final = "heartbeat"
+CONF_IDLE_TIMEOUT: Final = "idle_timeout"
+CONF_CONNECT_TIMEOUT: Final = "connect_timeout"
+
+DEFAULT_RETRY_INTERVAL: Final = 10
+MIN_RETRY_INTERVAL: Final = 1
+MAX_RETRY_INTERVAL: Final = 86400
+DEFAULT_HEARTBEAT: Final = 30.0
+DEFAULT_IDLE_TIMEOUT: Final = 60.0
+DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+DEFAULT_MAX_MESSAGE_SIZE: Final = 4 * 1024 * 1024
+MIN_ACCESS_REASON_LENGTH: Final = 10
+
+# Keys of the stored consent decision
+CONSENT_DECISION: Final = "decision"
+CONSENT_ORIGIN: Final = "origin"
+CONSENT_USER_ID: Final = "user_id"
+CONSENT_DECIDED_AT: Final = "decided_at"
+
+# Service (action) names and fields
+SERVICE_SEND: Final = "send"
+SERVICE_CONNECT: Final = "connect"
+SERVICE_DISCONNECT: Final = "disconnect"
+SERVICE_APPROVE: Final = "approve"
+SERVICE_DENY: Final = "deny"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_MESSAGE: Final = "message"
+ATTR_JSON: Final = "json"
+ATTR_DATA_BASE64: Final = "data_base64"
+
+# Bus events and their data keys
+EVENT_MESSAGE: Final = "websocket_client_message"
+EVENT_CONNECTED: Final = "websocket_client_connected"
+EVENT_DISCONNECTED: Final = "websocket_client_disconnected"
+EVENT_CONSENT: Final = "websocket_client_consent"
+ATTR_ENTRY_ID: Final = "entry_id"
+ATTR_NAME: Final = "name"
+ATTR_TYPE: Final = "type"
+ATTR_TEXT: Final = "text"
+ATTR_SIZE: Final = "size"
+ATTR_URL: Final = "url"
+ATTR_CLOSE_CODE: Final = "close_code"
+ATTR_REASON: Final = "reason"
+ATTR_DECISION: Final = "decision"
+ATTR_USER_ID: Final = "user_id"
+
+MESSAGE_TYPE_TEXT: Final = "text"
+MESSAGE_TYPE_BINARY: Final = "binary"
+
+# Close code sent when Home Assistant or the entry goes away (RFC 6455 "going away")
+CLOSE_GOING_AWAY: Final = 1001
+
+
+class ConsentDecision(StrEnum):
+    """What the handling user decided about a connection."""
+
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class LinkStatus(StrEnum):
+    """Everything the Status sensor can show."""
+
+    AWAITING_APPROVAL = "awaiting_approval"
+    DENIED = "denied"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    WAITING_TO_RETRY = "waiting_to_retry"
+    DISCONNECTED = "disconnected"

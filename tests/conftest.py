@@ -1,0 +1,84 @@
+"""Fixtures: custom integrations enabled, a real WebSocket server, ready entries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.websocket_client.const import (
+    CONF_ACCESS_REASON,
+    CONF_CONSENT,
+    CONF_RETRY_INTERVAL,
+    CONSENT_DECIDED_AT,
+    CONSENT_DECISION,
+    CONSENT_ORIGIN,
+    CONSENT_USER_ID,
+    DOMAIN,
+)
+from custom_components.websocket_client.url import url_origin
+from homeassistant.const import CONF_URL
+from homeassistant.core import HomeAssistant
+
+from .ws_server import RecordingWebSocketServer
+
+type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load custom_components/ in every test."""
+
+
+@pytest.fixture
+async def ws_server(socket_enabled: None) -> AsyncGenerator[RecordingWebSocketServer]:
+    """A running WebSocket server on 127.0.0.1 (the only address tests may use)."""
+    server = RecordingWebSocketServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def entry_data(url: str, *, decision: str | None = None, **extra: Any) -> dict[str, Any]:
+    """Config entry data as the flow stores it, optionally with a decision."""
+    data: dict[str, Any] = {
+        CONF_URL: url,
+        CONF_ACCESS_REASON: "Mirror the living room lights",
+        **extra,
+    }
+    if decision is not None:
+        data[CONF_CONSENT] = {
+            CONSENT_DECISION: decision,
+            CONSENT_ORIGIN: url_origin(url),
+            CONSENT_USER_ID: None,
+            CONSENT_DECIDED_AT: "2026-01-01T00:00:00+00:00",
+        }
+    return data
+
+
+@pytest.fixture
+def add_entry(hass: HomeAssistant, ws_server: RecordingWebSocketServer) -> EntryFactory:
+    """Add and set up an entry pointing at the test server (short timings)."""
+
+    async def _add(
+        *,
+        decision: str | None = "approved",
+        url: str | None = None,
+        options: dict[str, Any] | None = None,
+        title: str = "Living room",
+        **data: Any,
+    ) -> MockConfigEntry:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title=title,
+            data=entry_data(url or ws_server.url, decision=decision, **data),
+            options={CONF_RETRY_INTERVAL: 0.1, **(options or {})},
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        return entry
+
+    return _add
