@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
+from homeassistant.const import CONF_URL
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -19,8 +21,6 @@ from custom_components.websocket_client.const import (
     DOMAIN,
 )
 from custom_components.websocket_client.url import url_origin
-from homeassistant.const import CONF_URL
-from homeassistant.core import HomeAssistant
 
 from .ws_server import RecordingWebSocketServer
 
@@ -41,7 +41,9 @@ async def ws_server(socket_enabled: None) -> AsyncGenerator[RecordingWebSocketSe
     await server.stop()
 
 
-def entry_data(url: str, *, decision: str | None = None, **extra: Any) -> dict[str, Any]:
+def entry_data(
+    url: str, *, decision: str | None = None, **extra: Any
+) -> dict[str, Any]:
     """Config entry data as the flow stores it, optionally with a decision."""
     data: dict[str, Any] = {
         CONF_URL: url,

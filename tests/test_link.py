@@ -7,7 +7,12 @@ import base64
 import logging
 
 from aiohttp import WSMsgType
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import (
     CONF_HEARTBEAT,
@@ -17,12 +22,6 @@ from custom_components.websocket_client.const import (
     EVENT_DISCONNECTED,
     EVENT_MESSAGE,
 )
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
-
-from pytest_homeassistant_custom_component.common import async_capture_events
 
 from .conftest import EntryFactory
 from .ws_server import ReceivedFrame, RecordingWebSocketServer, wait_until
@@ -250,7 +249,9 @@ async def test_retries_while_server_is_down_logging_once(
     assert state_of(hass, CONNECTED) == STATE_OFF
     # Several retry intervals (0.1 s) pass: still a single line for the outage.
     await asyncio.sleep(0.6)
-    lines = [r.getMessage() for r in caplog.records if "no connection" in r.getMessage()]
+    lines = [
+        r.getMessage() for r in caplog.records if "no connection" in r.getMessage()
+    ]
     assert len(lines) == 1
     assert "retrying every 0.1 s" in lines[0]
 

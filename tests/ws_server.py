@@ -29,6 +29,7 @@ class RecordingWebSocketServer:
     autoping: bool = True
     port: int = 0
     _runner: web.AppRunner | None = None
+    _stopping: bool = False
 
     @property
     def url(self) -> str:
@@ -39,19 +40,21 @@ class RecordingWebSocketServer:
         """Listen on a free port of 127.0.0.1."""
         app = web.Application()
         app.router.add_get("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False)
+        self._stopping = False
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
-        server = site._server  # noqa: SLF001 - the only way to learn the bound port
+        server = site._server
         assert server is not None
         sockets = server.sockets  # type: ignore[attr-defined]
         self.port = sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         """Close every client and stop listening."""
+        self._stopping = True
         for ws in list(self.clients):
-            await ws.close()
+            await ws.close(code=1001)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -61,6 +64,9 @@ class RecordingWebSocketServer:
         self.request_paths.append(request.path_qs)
         ws = web.WebSocketResponse(autoping=self.autoping)
         await ws.prepare(request)
+        if self._stopping:
+            await ws.close(code=1001)
+            return ws
         self.clients.append(ws)
         try:
             async for msg in ws:

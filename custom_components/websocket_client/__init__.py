@@ -1,4 +1,4 @@
-"""The WebSocket Client integration: one consented, long-lived WebSocket link per entry."""
+"""The WebSocket Client integration: one consented, long-lived link per entry."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: WebSocketClientConfigEntry) -> bool:
+async def async_setup_entry(
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+) -> bool:
     """Create the entry's entities, then connect or ask for consent."""
     client = WebSocketClient(hass, entry)
     entry.runtime_data = client
@@ -35,12 +37,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: WebSocketClientConfigEnt
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: WebSocketClientConfigEntry) -> bool:
+async def async_unload_entry(
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+) -> bool:
     """Close the link (going away) and remove the entities."""
     await entry.runtime_data.async_shutdown()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
-async def async_remove_entry(hass: HomeAssistant, entry: WebSocketClientConfigEntry) -> None:
+async def async_remove_entry(
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+) -> None:
     """Withdraw a pending consent request of a deleted entry."""
     consent.async_withdraw_request(hass, entry.entry_id)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_NAME, CONF_URL
 from homeassistant.data_entry_flow import AbortFlow
@@ -21,6 +19,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+import voluptuous as vol
 
 from .const import (
     CONF_ACCESS_REASON,
@@ -32,7 +31,7 @@ from .const import (
     MIN_ACCESS_REASON_LENGTH,
     MIN_RETRY_INTERVAL,
 )
-from .url import InvalidWebSocketUrl, parse_websocket_url
+from .url import InvalidWebSocketUrlError, parse_websocket_url
 
 
 def validate_user_input(user_input: dict[str, Any]) -> dict[str, str]:
@@ -42,7 +41,7 @@ def validate_user_input(user_input: dict[str, Any]) -> dict[str, str]:
         errors[CONF_NAME] = "name_required"
     try:
         parse_websocket_url(str(user_input.get(CONF_URL, "")))
-    except InvalidWebSocketUrl as err:
+    except InvalidWebSocketUrlError as err:
         errors[CONF_URL] = err.reason
     reason = str(user_input.get(CONF_ACCESS_REASON, "")).strip()
     if not reason:
@@ -99,7 +98,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
         for entry in self._async_current_entries(include_ignore=False):
             try:
                 existing = str(parse_websocket_url(entry.data[CONF_URL]))
-            except InvalidWebSocketUrl:
+            except InvalidWebSocketUrlError:
                 continue
             if existing == normalized:
                 raise AbortFlow("already_configured")
@@ -129,7 +128,9 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                     )
                 ),
                 vol.Optional(CONF_HANDLING_USER): SelectSelector(
-                    SelectSelectorConfig(options=users, mode=SelectSelectorMode.DROPDOWN)
+                    SelectSelectorConfig(
+                        options=users, mode=SelectSelectorMode.DROPDOWN
+                    )
                 ),
             }
         )

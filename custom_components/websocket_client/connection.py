@@ -199,7 +199,9 @@ class WebSocketConnection:
                 settings.url,
                 heartbeat=settings.heartbeat or None,
                 max_msg_size=settings.max_message_size,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
+                timeout=aiohttp.ClientWSTimeout(
+                    ws_receive=None, ws_close=CLOSE_TIMEOUT
+                ),
             )
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> LinkClosed:
@@ -236,7 +238,8 @@ class WebSocketConnection:
 
     def _retry_delay(self) -> float:
         interval = self._settings.retry_interval
-        return interval + interval * RETRY_JITTER * random.random()
+        # Jitter spreads reconnects of many entries; it needs no cryptographic quality.
+        return interval + interval * RETRY_JITTER * random.random()  # noqa: S311
 
 
 def _describe_end(

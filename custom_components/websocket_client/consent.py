@@ -38,7 +38,7 @@ from .const import (
     SERVICE_DENY,
     ConsentDecision,
 )
-from .url import InvalidWebSocketUrl, mask_url, url_origin
+from .url import InvalidWebSocketUrlError, mask_url, url_origin
 
 if TYPE_CHECKING:
     from .runtime import WebSocketClientConfigEntry
@@ -64,7 +64,7 @@ def current_decision(entry: ConfigEntry) -> ConsentDecision | None:
         return None
     try:
         origin = url_origin(entry.data[CONF_URL])
-    except InvalidWebSocketUrl:
+    except InvalidWebSocketUrlError:
         return None
     if consent.get(CONSENT_ORIGIN) != origin:
         return None

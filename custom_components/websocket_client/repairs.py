@@ -16,16 +16,21 @@ from .runtime import WebSocketClientConfigEntry
 class ConsentRepairFlow(RepairsFlow):
     """Approve or deny one entry's connection."""
 
-    def __init__(self, entry: WebSocketClientConfigEntry | None) -> None:
+    def __init__(self, entry_id: str) -> None:
         """Bind the flow to the entry it decides for."""
-        self._entry = entry
+        self._entry_id = entry_id
+
+    def _undecided_entry(self) -> WebSocketClientConfigEntry | None:
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None or consent.current_decision(entry) is not None:
+            return None
+        return entry
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> data_entry_flow.FlowResult:
         """Show the facts and the two choices."""
-        entry = self._entry
-        if entry is None or consent.current_decision(entry) is not None:
+        if (entry := self._undecided_entry()) is None:
             return self.async_abort(reason="already_decided")
         _, placeholders = await consent.async_consent_placeholders(self.hass, entry)
         return self.async_show_menu(
@@ -47,15 +52,15 @@ class ConsentRepairFlow(RepairsFlow):
         return await self._decide(ConsentDecision.DENIED)
 
     async def _decide(self, decision: ConsentDecision) -> data_entry_flow.FlowResult:
-        assert self._entry is not None
+        if (entry := self._undecided_entry()) is None:
+            return self.async_abort(reason="already_decided")
         # Only administrators can open Repairs; the flow does not say which one.
-        await consent.async_record_decision(self.hass, self._entry, decision, None)
+        await consent.async_record_decision(self.hass, entry, decision, None)
         return self.async_create_entry(data={})
 
 
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
-) -> RepairsFlow:
+) -> ConsentRepairFlow:
     """Create the fix flow of a consent issue."""
-    entry_id = str((data or {}).get("entry_id", ""))
-    return ConsentRepairFlow(hass.config_entries.async_get_entry(entry_id))
+    return ConsentRepairFlow(str((data or {}).get("entry_id", "")))

@@ -7,12 +7,11 @@ tells entities when the status changes.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
-
-import asyncio
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
@@ -209,7 +208,9 @@ class WebSocketClient:
         )
 
     @callback
-    def async_add_status_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
+    def async_add_status_listener(
+        self, listener: Callable[[], None]
+    ) -> Callable[[], None]:
         """Call `listener` whenever the status changes; returns the remover."""
         self._status_listeners.append(listener)
         return lambda: self._status_listeners.remove(listener)
@@ -249,7 +250,11 @@ class WebSocketClient:
             LOGGER.debug("%s: connected to %s", self.name, self.masked_url)
         self.hass.bus.async_fire(
             EVENT_CONNECTED,
-            {ATTR_ENTRY_ID: self.entry.entry_id, ATTR_NAME: self.name, ATTR_URL: self.masked_url},
+            {
+                ATTR_ENTRY_ID: self.entry.entry_id,
+                ATTR_NAME: self.name,
+                ATTR_URL: self.masked_url,
+            },
         )
 
     def _on_outage(self, problem: str | None) -> None:

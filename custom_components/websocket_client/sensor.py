@@ -24,7 +24,7 @@ async def async_setup_entry(
 
 
 class StatusSensor(WebSocketClientStatusEntity, SensorEntity):
-    """awaiting_approval, denied, connecting, connected, waiting_to_retry or disconnected."""
+    """Awaiting approval, denied, connecting, connected, retrying or disconnected."""
 
     _attr_device_class = SensorDeviceClass.ENUM
     _attr_options = [status.value for status in LinkStatus]

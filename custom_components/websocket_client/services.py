@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
-
-import voluptuous as vol
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.json import json_dumps
+import voluptuous as vol
 
 from . import consent
 from .connection import NotConnectedError
@@ -141,7 +140,10 @@ async def _async_deny(hass: HomeAssistant, call: ServiceCall) -> None:
 
 
 _HANDLERS: dict[
-    str, tuple[Callable[[HomeAssistant, ServiceCall], Awaitable[None]], vol.Schema]
+    str,
+    tuple[
+        Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, None]], vol.Schema
+    ],
 ] = {
     SERVICE_SEND: (_async_send, SEND_SCHEMA),
     SERVICE_CONNECT: (_async_connect, ENTRY_SCHEMA),
@@ -162,8 +164,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 def _bind(
     hass: HomeAssistant,
-    handler: Callable[[HomeAssistant, ServiceCall], Awaitable[None]],
-) -> Callable[[ServiceCall], Awaitable[None]]:
+    handler: Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, None]],
+) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
     async def _handle(call: ServiceCall) -> None:
         await handler(hass, call)
 

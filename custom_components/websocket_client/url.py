@@ -10,7 +10,7 @@ ALLOWED_SCHEMES: Final = frozenset({"ws", "wss"})
 MASK: Final = "***"
 
 
-class InvalidWebSocketUrl(ValueError):
+class InvalidWebSocketUrlError(ValueError):
     """A URL that cannot be used; `reason` is a translation key of the config flow."""
 
     def __init__(self, reason: str) -> None:
@@ -27,13 +27,13 @@ def parse_websocket_url(raw: str) -> URL:
         # yarl validates the port lazily; reading it surfaces a bad one here.
         _ = url.port
     except (ValueError, TypeError) as err:
-        raise InvalidWebSocketUrl("invalid_url") from err
+        raise InvalidWebSocketUrlError("invalid_url") from err
     if not text or not url.scheme:
-        raise InvalidWebSocketUrl("invalid_url")
+        raise InvalidWebSocketUrlError("invalid_url")
     if url.scheme.lower() not in ALLOWED_SCHEMES:
-        raise InvalidWebSocketUrl("invalid_scheme")
+        raise InvalidWebSocketUrlError("invalid_scheme")
     if not url.host:
-        raise InvalidWebSocketUrl("missing_host")
+        raise InvalidWebSocketUrlError("missing_host")
     return url
 
 

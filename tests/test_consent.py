@@ -1,0 +1,300 @@
+"""Consent: nothing connects before approval; who may decide; what the user sees."""
+
+from __future__ import annotations
+
+import asyncio
+from http import HTTPStatus
+
+from homeassistant.auth.models import User
+from homeassistant.components.persistent_notification import (
+    _async_get_or_create_notifications,
+)
+from homeassistant.const import CONF_URL, STATE_OFF
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.websocket_client.const import DOMAIN, EVENT_CONSENT
+from custom_components.websocket_client.repairs import async_create_fix_flow
+
+from .conftest import EntryFactory
+from .test_link import CONNECTED, STATUS, state_of, wait_connected
+from .ws_server import RecordingWebSocketServer
+
+SECRET_URL_SUFFIX = "?token=hunter2"
+
+
+def notification_for(hass: HomeAssistant, entry_id: str) -> dict[str, str] | None:
+    """The consent notification of an entry as the frontend would list it."""
+    notifications = _async_get_or_create_notifications(hass)
+    found = notifications.get(f"{DOMAIN}_consent_{entry_id}")
+    if found is None:
+        return None
+    return {"title": str(found["title"]), "message": str(found["message"])}
+
+
+async def call(
+    hass: HomeAssistant, service: str, entry_id: str, user: User | None = None
+) -> None:
+    """Call an action as a user, or without one like an automation."""
+    await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"config_entry_id": entry_id},
+        blocking=True,
+        context=Context(user_id=user.id if user else None),
+    )
+
+
+async def test_awaiting_approval_asks_and_never_connects(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A new entry shows the request and makes no handshake over many retries."""
+    alice = await hass.auth.async_create_user("Alice")
+    entry = await add_entry(
+        decision=None,
+        url=ws_server.url.replace("ws://", "ws://bob:pw@") + SECRET_URL_SUFFIX,
+        handling_user=alice.id,
+    )
+    assert state_of(hass, STATUS) == "awaiting_approval"
+    assert state_of(hass, CONNECTED) == STATE_OFF
+
+    notification = notification_for(hass, entry.entry_id)
+    assert notification is not None
+    assert notification["title"] == "Living room"
+    message = notification["message"]
+    assert "Mirror the living room lights" in message
+    assert "Alice" in message
+    assert "Settings → Repairs" in message
+    assert "websocket_client.approve" in message
+    assert f"ws://***:***@127.0.0.1:{ws_server.port}/ws?token=***" in message
+    assert "hunter2" not in message
+    assert "pw@" not in message
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"consent_{entry.entry_id}")
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_key == "consent_required_user"
+    assert issue.translation_placeholders is not None
+    assert "hunter2" not in str(issue.translation_placeholders)
+
+    await asyncio.sleep(0.5)  # five retry intervals
+    assert ws_server.handshakes == 0
+
+
+async def test_approve_action_connects_and_persists(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Approval connects, clears the request, fires the event and survives reload."""
+    decisions = async_capture_events(hass, EVENT_CONSENT)
+    entry = await add_entry(decision=None)
+    await call(hass, "approve", entry.entry_id)
+    await wait_connected(hass)
+    assert notification_for(hass, entry.entry_id) is None
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"consent_{entry.entry_id}") is None
+    )
+    assert [event.data for event in decisions] == [
+        {
+            "entry_id": entry.entry_id,
+            "name": "Living room",
+            "decision": "approved",
+            "user_id": None,
+        }
+    ]
+    consent = entry.data["consent"]
+    assert consent["decision"] == "approved"
+    assert consent["origin"] == f"ws://127.0.0.1:{ws_server.port}"
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await wait_connected(hass)
+    assert notification_for(hass, entry.entry_id) is None
+    assert ws_server.handshakes == 2
+
+
+async def test_deny_is_final(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A refusal never connects, never retries and cannot be overturned by approve."""
+    entry = await add_entry(decision=None)
+    await call(hass, "deny", entry.entry_id)
+    assert state_of(hass, STATUS) == "denied"
+    assert notification_for(hass, entry.entry_id) is None
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "approve", entry.entry_id)
+    assert err.value.translation_key == "consent_denied"
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "connect", entry.entry_id)
+    assert err.value.translation_key == "consent_denied"
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await asyncio.sleep(0.5)
+    assert state_of(hass, STATUS) == "denied"
+    assert ws_server.handshakes == 0
+    assert notification_for(hass, entry.entry_id) is None
+
+
+async def test_deny_revokes_a_running_connection(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Denying an approved entry closes its link for good."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await call(hass, "deny", entry.entry_id)
+    assert state_of(hass, STATUS) == "denied"
+    await asyncio.sleep(0.3)
+    assert ws_server.handshakes == 1
+    await call(hass, "deny", entry.entry_id)  # idempotent
+    assert state_of(hass, STATUS) == "denied"
+
+
+async def test_connect_while_awaiting_approval_is_refused(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The connect action cannot bypass consent."""
+    entry = await add_entry(decision=None)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "connect", entry.entry_id)
+    assert err.value.translation_key == "awaiting_approval"
+    assert ws_server.handshakes == 0
+
+
+async def test_who_may_decide(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    hass_admin_user: User,
+) -> None:
+    """Handling user and administrators may decide; other users may not."""
+    handler = await hass.auth.async_create_user("Handler", group_ids=["system-users"])
+    other = await hass.auth.async_create_user("Other", group_ids=["system-users"])
+    entry = await add_entry(decision=None, handling_user=handler.id)
+
+    with pytest.raises(Unauthorized):
+        await call(hass, "approve", entry.entry_id, other)
+    with pytest.raises(Unauthorized):
+        await call(hass, "deny", entry.entry_id, other)
+    assert state_of(hass, STATUS) == "awaiting_approval"
+
+    await call(hass, "approve", entry.entry_id, handler)
+    await wait_connected(hass)
+    assert entry.data["consent"]["user_id"] == handler.id
+    await call(hass, "approve", entry.entry_id, hass_admin_user)  # already approved
+
+    second = await add_entry(
+        decision=None, url=ws_server.url + "?second", title="Second"
+    )
+    await call(hass, "approve", second.entry_id, hass_admin_user)
+    assert second.data["consent"]["user_id"] == hass_admin_user.id
+
+
+async def test_unknown_user_may_not_decide(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A context naming a user that does not exist is refused."""
+    entry = await add_entry(decision=None)
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            "approve",
+            {"config_entry_id": entry.entry_id},
+            blocking=True,
+            context=Context(user_id="no-such-user"),
+        )
+
+
+async def test_change_of_origin_needs_consent_again(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Same origin keeps the approval; a new port asks again."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_URL: ws_server.url + "?path-change"}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await wait_connected(hass)
+
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_URL: "ws://127.0.0.1:1/ws"}
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    assert state_of(hass, STATUS) == "awaiting_approval"
+    assert notification_for(hass, entry.entry_id) is not None
+
+
+async def test_any_administrator_wording(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Without a handling user, the request says any administrator may decide."""
+    entry = await add_entry(decision=None)
+    notification = notification_for(hass, entry.entry_id)
+    assert notification is not None
+    assert "Any administrator may decide" in notification["message"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "status"), [("approve", "connected"), ("deny", "denied")]
+)
+async def test_repairs_fix_flow(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    hass_client: ClientSessionGenerator,
+    choice: str,
+    status: str,
+) -> None:
+    """Settings → Repairs shows the facts as a menu; the choice is applied."""
+    assert await async_setup_component(hass, "repairs", {})
+    entry = await add_entry(decision=None)
+    client = await hass_client()
+    issue_id = f"consent_{entry.entry_id}"
+
+    resp = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    assert resp.status == HTTPStatus.OK
+    flow = await resp.json()
+    assert flow["type"] == "menu"
+    assert flow["menu_options"] == ["approve", "deny"]
+    assert flow["description_placeholders"]["access_reason"] == (
+        "Mirror the living room lights"
+    )
+
+    resp = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}", json={"next_step_id": choice}
+    )
+    assert resp.status == HTTPStatus.OK
+    assert (await resp.json())["type"] == "create_entry"
+    if status == "connected":
+        await wait_connected(hass)
+    assert state_of(hass, STATUS) == status
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert notification_for(hass, entry.entry_id) is None
+
+
+async def test_repairs_flow_of_a_decided_entry_aborts(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A stale issue (entry decided or removed meanwhile) aborts cleanly."""
+    entry = await add_entry()
+    flow = await async_create_fix_flow(hass, "x", {"entry_id": entry.entry_id})
+    flow.hass = hass
+    result = await flow.async_step_init()
+    assert result["type"] == "abort"
+    assert result["reason"] == "already_decided"
+
+
+async def test_removing_entry_withdraws_request(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Deleting an undecided entry removes its notification and issue."""
+    entry = await add_entry(decision=None)
+    await hass.config_entries.async_remove(entry.entry_id)
+    assert notification_for(hass, entry.entry_id) is None
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"consent_{entry.entry_id}") is None
+    )
