@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 
 from homeassistant.const import CONF_URL
@@ -30,6 +30,20 @@ type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/ in every test."""
+
+
+@pytest.fixture(autouse=True)
+def fail_on_frame_helper_reports(caplog: pytest.LogCaptureFixture) -> Generator[None]:
+    """Fail when Home Assistant reports a wrong or deprecated use by us."""
+    yield
+    reports = [
+        record.getMessage()
+        for when in ("setup", "call")
+        for record in caplog.get_records(when)
+        if "custom integration 'websocket_client'" in record.getMessage()
+        and "Detected" in record.getMessage()
+    ]
+    assert not reports, reports
 
 
 @pytest.fixture

@@ -96,11 +96,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
     def _abort_if_url_configured(self, url: str) -> None:
         normalized = str(parse_websocket_url(url))
         for entry in self._async_current_entries(include_ignore=False):
-            try:
-                existing = str(parse_websocket_url(entry.data[CONF_URL]))
-            except InvalidWebSocketUrlError:
-                continue
-            if existing == normalized:
+            if str(parse_websocket_url(entry.data[CONF_URL])) == normalized:
                 raise AbortFlow("already_configured")
 
     async def _user_schema(self) -> vol.Schema:

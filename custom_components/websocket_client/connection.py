@@ -112,11 +112,6 @@ class WebSocketConnection:
         """The current life-cycle state."""
         return self._state
 
-    @property
-    def is_running(self) -> bool:
-        """True between start() and stop()."""
-        return self._task is not None
-
     def start(self) -> None:
         """Begin connecting in the background; idempotent."""
         if self._task is not None:
@@ -129,11 +124,9 @@ class WebSocketConnection:
         task, self._task = self._task, None
         if task is None:
             return
+        # The task itself closes an open link on cancellation, so a link that
+        # opens while stop() runs cannot escape.
         self._stop_code = close_code
-        if (ws := self._ws) is not None and not ws.closed:
-            with contextlib.suppress(TimeoutError, aiohttp.ClientError, OSError):
-                async with asyncio.timeout(CLOSE_TIMEOUT):
-                    await ws.close(code=close_code)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -173,22 +166,10 @@ class WebSocketConnection:
                 except (TimeoutError, aiohttp.ClientError, OSError) as err:
                     problem = describe_connect_error(err, self._settings)
                 else:
-                    try:
-                        closed = await self._serve(ws)
-                    except Exception:
-                        # A listener bug must not end the link for good.
-                        _LOGGER.exception("Unexpected error while receiving")
-                        closed = LinkClosed(None, "internal error")
-                    if self._stop_code is not None:
-                        closed = LinkClosed(self._stop_code, "closed by Home Assistant")
-                    self._listener.connection_closed(closed)
-                    if self._stop_code is not None:
-                        return
-                    problem = closed.reason
+                    problem = await self._serve(ws)
                 self._set_state(ConnectionState.WAITING_TO_RETRY, problem)
                 await asyncio.sleep(self._retry_delay())
         finally:
-            self._ws = None
             self._state = ConnectionState.DISCONNECTED
             self._listener.connection_state_changed(ConnectionState.DISCONNECTED, None)
 
@@ -204,28 +185,42 @@ class WebSocketConnection:
                 ),
             )
 
-    async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> LinkClosed:
+    async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> str:
+        """Receive until the link ends; report and return why it ended."""
         self._ws = ws
-        self._set_state(ConnectionState.CONNECTED)
-        idle_timeout = self._settings.idle_timeout or None
-        listener = self._listener
+        closed = LinkClosed(None, "internal error")
         try:
-            while True:
-                try:
-                    msg = await ws.receive(timeout=idle_timeout)
-                except TimeoutError:
-                    return await self._close_idle(ws)
-                if msg.type is aiohttp.WSMsgType.TEXT:
-                    listener.text_received(msg.data)
-                elif msg.type is aiohttp.WSMsgType.BINARY:
-                    listener.binary_received(msg.data)
-                else:
-                    return _describe_end(ws, msg)
+            self._set_state(ConnectionState.CONNECTED)
+            closed = await self._receive_until_closed(ws)
+        except asyncio.CancelledError:
+            closed = LinkClosed(self._stop_code, "closed by Home Assistant")
+            raise
+        except Exception:
+            # A listener bug must not end the link for good.
+            _LOGGER.exception("Unexpected error while receiving")
         finally:
             self._ws = None
-            # While stopping, stop() sends the close frame with its own code.
-            if not ws.closed and self._stop_code is None:
-                await ws.close()
+            if not ws.closed:
+                await ws.close(code=self._stop_code or aiohttp.WSCloseCode.OK)
+            self._listener.connection_closed(closed)
+        return closed.reason
+
+    async def _receive_until_closed(
+        self, ws: aiohttp.ClientWebSocketResponse
+    ) -> LinkClosed:
+        idle_timeout = self._settings.idle_timeout or None
+        listener = self._listener
+        while True:
+            try:
+                msg = await ws.receive(timeout=idle_timeout)
+            except TimeoutError:
+                return await self._close_idle(ws)
+            if msg.type is aiohttp.WSMsgType.TEXT:
+                listener.text_received(msg.data)
+            elif msg.type is aiohttp.WSMsgType.BINARY:
+                listener.binary_received(msg.data)
+            else:
+                return _describe_end(ws, msg)
 
     async def _close_idle(self, ws: aiohttp.ClientWebSocketResponse) -> LinkClosed:
         with contextlib.suppress(TimeoutError, aiohttp.ClientError, OSError):

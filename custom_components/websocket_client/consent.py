@@ -38,7 +38,7 @@ from .const import (
     SERVICE_DENY,
     ConsentDecision,
 )
-from .url import InvalidWebSocketUrlError, mask_url, url_origin
+from .url import mask_url, url_origin
 
 if TYPE_CHECKING:
     from .runtime import WebSocketClientConfigEntry
@@ -62,11 +62,7 @@ def current_decision(entry: ConfigEntry) -> ConsentDecision | None:
     consent: dict[str, Any] | None = entry.data.get(CONF_CONSENT)
     if not consent:
         return None
-    try:
-        origin = url_origin(entry.data[CONF_URL])
-    except InvalidWebSocketUrlError:
-        return None
-    if consent.get(CONSENT_ORIGIN) != origin:
+    if consent.get(CONSENT_ORIGIN) != url_origin(entry.data[CONF_URL]):
         return None
     return ConsentDecision(consent[CONSENT_DECISION])
 

@@ -1,0 +1,289 @@
+"""The connection class on its own, against real servers that misbehave."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+
+import aiohttp
+from aiohttp import WSMsgType, web
+import pytest
+
+from custom_components.websocket_client.connection import (
+    ConnectionSettings,
+    ConnectionState,
+    LinkClosed,
+    NotConnectedError,
+    WebSocketConnection,
+    describe_connect_error,
+)
+
+from .ws_server import wait_until
+
+
+class RecordingListener:
+    """Keeps everything the connection reports."""
+
+    def __init__(self) -> None:
+        """Start with nothing recorded."""
+        self.states: list[tuple[ConnectionState, str | None]] = []
+        self.closed: list[LinkClosed] = []
+        self.texts: list[str] = []
+        self.binaries: list[bytes] = []
+        self.fail_on_text = False
+
+    def connection_state_changed(
+        self, state: ConnectionState, problem: str | None
+    ) -> None:
+        """Record a state change."""
+        self.states.append((state, problem))
+
+    def connection_closed(self, closed: LinkClosed) -> None:
+        """Record the end of a link."""
+        self.closed.append(closed)
+
+    def text_received(self, text: str) -> None:
+        """Record a text message (or fail, to test robustness)."""
+        if self.fail_on_text:
+            raise RuntimeError("listener bug")
+        self.texts.append(text)
+
+    def binary_received(self, data: bytes) -> None:
+        """Record a binary message."""
+        self.binaries.append(data)
+
+    def problems(self) -> list[str]:
+        """Every reported reason for waiting to retry."""
+        return [
+            problem
+            for state, problem in self.states
+            if state is ConnectionState.WAITING_TO_RETRY and problem
+        ]
+
+
+def settings(url: str, **changes: float) -> ConnectionSettings:
+    """Short timings suitable for tests."""
+    values: dict[str, float] = {
+        "retry_interval": 0.05,
+        "connect_timeout": 0.5,
+        "heartbeat": 0,
+        "idle_timeout": 0,
+        **changes,
+    }
+    return ConnectionSettings(
+        url=url,
+        retry_interval=values["retry_interval"],
+        connect_timeout=values["connect_timeout"],
+        heartbeat=values["heartbeat"],
+        idle_timeout=values["idle_timeout"],
+        max_message_size=1024,
+    )
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncGenerator[aiohttp.ClientSession]:
+    """A plain aiohttp session, as Home Assistant's shared one would be."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+async def serve(handler: web.Handler) -> tuple[web.AppRunner, str]:
+    """Serve one handler on 127.0.0.1 and return its URL."""
+    app = web.Application()
+    app.router.add_get("/", handler)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return runner, f"ws://127.0.0.1:{port}/"
+
+
+async def run_until(
+    connection: WebSocketConnection, listener: RecordingListener, count: int
+) -> None:
+    """Run the connection until `count` problems were reported, then stop it."""
+    connection.start()
+    try:
+        await wait_until(lambda: len(listener.problems()) >= count)
+    finally:
+        await connection.stop(1001)
+
+
+async def test_http_error_on_upgrade_is_retried(
+    session: aiohttp.ClientSession,
+) -> None:
+    """A 404 answer is an ordinary failure, described without the URL's query."""
+
+    async def not_found(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPNotFound
+
+    runner, url = await serve(not_found)
+    listener = RecordingListener()
+    connection = WebSocketConnection(session, settings(url + "?token=x"), listener)
+    await run_until(connection, listener, 2)
+    await runner.cleanup()
+    assert listener.problems()[:2] == ["handshake rejected: HTTP 404"] * 2
+    assert listener.states[-1] == (ConnectionState.DISCONNECTED, None)
+
+
+async def test_upgrade_never_answered_times_out(session: aiohttp.ClientSession) -> None:
+    """TCP accepted but no HTTP answer: the connect timeout ends the attempt."""
+    writers: list[asyncio.StreamWriter] = []
+
+    async def silent(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(f"ws://127.0.0.1:{port}/", connect_timeout=0.2), listener
+    )
+    await run_until(connection, listener, 1)
+    for writer in writers:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+    assert listener.problems()[0] == "no answer within 0.2 s"
+
+
+async def test_connection_refused(session: aiohttp.ClientSession) -> None:
+    """Nobody listening: the reason names host and port, and it retries."""
+    server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(f"ws://127.0.0.1:{port}/"), listener
+    )
+    await run_until(connection, listener, 2)
+    assert listener.problems()[0].startswith(f"cannot connect to 127.0.0.1:{port}")
+
+
+async def test_heartbeat_without_pong_drops_link(
+    session: aiohttp.ClientSession,
+) -> None:
+    """A server that stops answering pings is detected by the heartbeat."""
+
+    async def deaf(request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(autoping=False)
+        await ws.prepare(request)
+        async for _ in ws:
+            pass
+        return ws
+
+    runner, url = await serve(deaf)
+    listener = RecordingListener()
+    connection = WebSocketConnection(session, settings(url, heartbeat=0.1), listener)
+    await run_until(connection, listener, 1)
+    await runner.cleanup()
+    assert listener.closed[0] == LinkClosed(1006, "no answer to the heartbeat ping")
+    # aiohttp re-arms the heartbeat timer when it reads the error message of a
+    # link it closed for a missing pong; the timer expires harmlessly.
+    await asyncio.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    ("frame", "reason", "code"),
+    [
+        (b"x" * 2048, "message larger than the maximum message size", 1009),
+        (b"\xff\xfe", "text message that is not valid UTF-8", 1007),
+    ],
+)
+async def test_bad_frames_end_link_and_reconnect(
+    session: aiohttp.ClientSession, frame: bytes, reason: str, code: int
+) -> None:
+    """Oversized or invalid text frames close the link with the right code."""
+    handshakes = 0
+
+    async def hostile(request: web.Request) -> web.StreamResponse:
+        nonlocal handshakes
+        handshakes += 1
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        # The public API refuses to send invalid text, so write the raw frame.
+        await ws._writer.send_frame(frame, WSMsgType.TEXT)  # type: ignore[union-attr]
+        async for _ in ws:
+            pass
+        return ws
+
+    runner, url = await serve(hostile)
+    listener = RecordingListener()
+    connection = WebSocketConnection(session, settings(url), listener)
+    await run_until(connection, listener, 2)
+    await runner.cleanup()
+    assert listener.closed[0] == LinkClosed(code, reason)
+    assert handshakes >= 2
+    assert listener.texts == []
+
+
+async def test_abrupt_disconnect_and_listener_errors(
+    session: aiohttp.ClientSession,
+) -> None:
+    """A listener bug or a reset connection never ends the retry loop."""
+
+    async def rude(request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str("boom")
+        await asyncio.sleep(0.05)
+        assert request.transport is not None
+        request.transport.abort()
+        return ws
+
+    runner, url = await serve(rude)
+    listener = RecordingListener()
+    listener.fail_on_text = True
+    connection = WebSocketConnection(session, settings(url), listener)
+    await run_until(connection, listener, 1)
+    assert listener.closed[0] == LinkClosed(None, "internal error")
+
+    listener = RecordingListener()
+    connection = WebSocketConnection(session, settings(url), listener)
+    await run_until(connection, listener, 1)
+    await runner.cleanup()
+    assert listener.texts == ["boom"]
+    assert listener.closed[0].close_code == 1006
+
+
+async def test_send_before_connect_and_binary_roundtrip(
+    session: aiohttp.ClientSession,
+) -> None:
+    """Sending needs an open link; binary frames go both ways unchanged."""
+
+    async def echo(request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for msg in ws:
+            await ws.send_bytes(msg.data)
+        return ws
+
+    runner, url = await serve(echo)
+    listener = RecordingListener()
+    connection = WebSocketConnection(session, settings(url), listener)
+    with pytest.raises(NotConnectedError):
+        await connection.send_binary(b"early")
+    connection.start()
+    connection.start()  # a second start is harmless
+    await wait_until(lambda: connection.state is ConnectionState.CONNECTED)
+    await connection.send_binary(b"\x00\x01")
+    await wait_until(lambda: listener.binaries == [b"\x00\x01"])
+    await connection.stop(1001)
+    await connection.stop(1001)  # a second stop is harmless
+    with pytest.raises(NotConnectedError):
+        await connection.send_text("late")
+    await runner.cleanup()
+
+
+def test_connect_error_descriptions() -> None:
+    """Reasons are short, specific and never contain the URL."""
+    cfg = settings("ws://user:secret@h/?token=t")
+    assert describe_connect_error(aiohttp.ServerDisconnectedError(), cfg) == (
+        "server closed the connection during the handshake"
+    )
+    assert describe_connect_error(OSError(5, "I/O error"), cfg) == "I/O error"
+    assert describe_connect_error(aiohttp.ClientPayloadError(), cfg) == (
+        "connection error (ClientPayloadError)"
+    )
