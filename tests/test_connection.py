@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import WSMsgType, web
@@ -87,7 +87,9 @@ async def session(socket_enabled: None) -> AsyncGenerator[aiohttp.ClientSession]
         yield client_session
 
 
-async def serve(handler: web.Handler) -> tuple[web.AppRunner, str]:
+async def serve(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> tuple[web.AppRunner, str]:
     """Serve one handler on 127.0.0.1 and return its URL."""
     app = web.Application()
     app.router.add_get("/", handler)
