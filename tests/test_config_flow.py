@@ -88,6 +88,9 @@ async def test_creates_entry_without_connecting(
         "url": ws_server.url,
         "access_reason": "Mirror the living room lights",
         "handling_user": user.id,
+        "headers": {},
+        "subprotocols": [],
+        "verify_ssl": True,
     }
     assert result["options"] == {"retry_interval": 5}
     await hass.async_block_till_done()

@@ -9,10 +9,16 @@ from homeassistant.helpers.typing import ConfigType
 
 from . import consent
 from .const import DOMAIN
-from .runtime import WebSocketClient, WebSocketClientConfigEntry
+from .runtime import WebSocketClient, WebSocketClientConfigEntry, async_build_settings
 from .services import async_setup_services
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -27,14 +33,22 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> bool:
     """Create the entry's entities, then connect or ask for consent."""
-    client = WebSocketClient(hass, entry)
+    client = WebSocketClient(hass, entry, await async_build_settings(hass, entry))
     entry.runtime_data = client
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, client.async_shutdown)
     )
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await client.async_start()
     return True
+
+
+async def _async_entry_updated(
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+) -> None:
+    """Apply changed options without a reload (data changes reload by their flows)."""
+    await entry.runtime_data.async_apply_options()
 
 
 async def async_unload_entry(

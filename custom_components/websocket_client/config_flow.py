@@ -1,13 +1,29 @@
-"""UI set-up of a connection. It never touches the network: consent comes first."""
+"""UI flows: set-up, reconfigure, reauthentication and options.
+
+Set-up and reconfigure never touch the network: consent comes first. Only
+reauthentication, for a connection that was already approved, tests the new
+credentials against the server.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import replace
+import re
+from typing import Any, Final
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_NAME, CONF_URL
-from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow, section
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -21,36 +37,61 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .connection import async_check_handshake
 from .const import (
     CONF_ACCESS_REASON,
+    CONF_ADVANCED,
+    CONF_CA_CERT,
+    CONF_CONNECT_TIMEOUT,
+    CONF_EVENT_PAYLOAD_LIMIT,
     CONF_HANDLING_USER,
+    CONF_HEADERS,
+    CONF_HEARTBEAT,
+    CONF_IDLE_TIMEOUT,
+    CONF_MAX_MESSAGE_SIZE,
     CONF_RETRY_INTERVAL,
+    CONF_SUBPROTOCOLS,
+    CONF_VERIFY_SSL,
     DEFAULT_RETRY_INTERVAL,
     DOMAIN,
-    MAX_RETRY_INTERVAL,
     MIN_ACCESS_REASON_LENGTH,
-    MIN_RETRY_INTERVAL,
+    OPTION_DEFAULTS,
+    OPTION_RANGES,
 )
-from .url import InvalidWebSocketUrlError, parse_websocket_url
+from .headers import InvalidHeadersError, masked_headers_text, parse_headers
+from .runtime import async_build_settings
+from .tls import InvalidCACertificateError, build_ca_context
+from .url import MASK, InvalidWebSocketUrlError, parse_websocket_url
+
+# RFC 9110 token: what a subprotocol name may contain
+_SUBPROTOCOL: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+OPTION_UNITS: Final = {
+    CONF_RETRY_INTERVAL: "s",
+    CONF_HEARTBEAT: "s",
+    CONF_IDLE_TIMEOUT: "s",
+    CONF_CONNECT_TIMEOUT: "s",
+    CONF_MAX_MESSAGE_SIZE: "B",
+    CONF_EVENT_PAYLOAD_LIMIT: "B",
+}
 
 
-def validate_user_input(user_input: dict[str, Any]) -> dict[str, str]:
-    """Per-field translation keys of everything wrong with the input."""
+def _number(unit: str) -> NumberSelector:
+    # No min/max on purpose: out-of-range values get a translated, per-field
+    # error from the flow instead of a generic schema error.
+    return NumberSelector(
+        NumberSelectorConfig(
+            mode=NumberSelectorMode.BOX, step=1, unit_of_measurement=unit
+        )
+    )
+
+
+def option_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """A translated error for every option outside its range."""
     errors: dict[str, str] = {}
-    if not str(user_input.get(CONF_NAME, "")).strip():
-        errors[CONF_NAME] = "name_required"
-    try:
-        parse_websocket_url(str(user_input.get(CONF_URL, "")))
-    except InvalidWebSocketUrlError as err:
-        errors[CONF_URL] = err.reason
-    reason = str(user_input.get(CONF_ACCESS_REASON, "")).strip()
-    if not reason:
-        errors[CONF_ACCESS_REASON] = "access_reason_required"
-    elif len(reason) < MIN_ACCESS_REASON_LENGTH:
-        errors[CONF_ACCESS_REASON] = "access_reason_too_short"
-    interval = user_input.get(CONF_RETRY_INTERVAL, DEFAULT_RETRY_INTERVAL)
-    if not MIN_RETRY_INTERVAL <= interval <= MAX_RETRY_INTERVAL:
-        errors[CONF_RETRY_INTERVAL] = "retry_interval_out_of_range"
+    for key, (minimum, maximum) in OPTION_RANGES.items():
+        if key in values and not minimum <= values[key] <= maximum:
+            errors[key] = f"{key}_out_of_range"
     return errors
 
 
@@ -58,10 +99,109 @@ def _whole_if_integral(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+def _url_errors(url: str) -> dict[str, str]:
+    try:
+        parse_websocket_url(url)
+    except InvalidWebSocketUrlError as err:
+        return {CONF_URL: err.reason}
+    return {}
+
+
+def validate_user_input(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Per-field translation keys of everything wrong with the set-up form."""
+    errors: dict[str, str] = {}
+    if not str(user_input.get(CONF_NAME, "")).strip():
+        errors[CONF_NAME] = "name_required"
+    errors |= _url_errors(str(user_input.get(CONF_URL, "")))
+    reason = str(user_input.get(CONF_ACCESS_REASON, "")).strip()
+    if not reason:
+        errors[CONF_ACCESS_REASON] = "access_reason_required"
+    elif len(reason) < MIN_ACCESS_REASON_LENGTH:
+        errors[CONF_ACCESS_REASON] = "access_reason_too_short"
+    errors |= option_errors(
+        {
+            CONF_RETRY_INTERVAL: user_input.get(
+                CONF_RETRY_INTERVAL, DEFAULT_RETRY_INTERVAL
+            )
+        }
+    )
+    return errors
+
+
+def parse_advanced(
+    advanced: Mapping[str, Any], stored: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Entry data from the advanced section, and per-field errors.
+
+    `stored` holds the current entry data: a masked value keeps what it hides.
+    """
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {CONF_VERIFY_SSL: bool(advanced.get(CONF_VERIFY_SSL, True))}
+    try:
+        data[CONF_HEADERS] = parse_headers(
+            str(advanced.get(CONF_HEADERS, "")), stored.get(CONF_HEADERS)
+        )
+    except InvalidHeadersError as err:
+        errors[CONF_HEADERS] = err.reason
+    subprotocols = [
+        name.strip() for name in advanced.get(CONF_SUBPROTOCOLS, []) if name.strip()
+    ]
+    if not all(_SUBPROTOCOL.match(name) for name in subprotocols):
+        errors[CONF_SUBPROTOCOLS] = "invalid_subprotocol"
+    data[CONF_SUBPROTOCOLS] = subprotocols
+    ca_cert = str(advanced.get(CONF_CA_CERT, "")).strip()
+    if ca_cert == MASK:
+        ca_cert = str(stored.get(CONF_CA_CERT, ""))
+    if ca_cert:
+        try:
+            build_ca_context(ca_cert)
+        except InvalidCACertificateError:
+            errors[CONF_CA_CERT] = "invalid_ca_cert"
+        data[CONF_CA_CERT] = ca_cert
+    return data, errors
+
+
+def _advanced_section(stored: Mapping[str, Any]) -> section:
+    return section(
+        vol.Schema(
+            {
+                vol.Optional(
+                    CONF_HEADERS,
+                    description={
+                        "suggested_value": masked_headers_text(
+                            stored.get(CONF_HEADERS, {})
+                        )
+                    },
+                ): TextSelector(TextSelectorConfig(multiline=True)),
+                vol.Optional(
+                    CONF_SUBPROTOCOLS,
+                    description={"suggested_value": stored.get(CONF_SUBPROTOCOLS, [])},
+                ): TextSelector(TextSelectorConfig(multiple=True)),
+                vol.Optional(
+                    CONF_VERIFY_SSL, default=stored.get(CONF_VERIFY_SSL, True)
+                ): BooleanSelector(),
+                vol.Optional(
+                    CONF_CA_CERT,
+                    description={
+                        "suggested_value": MASK if stored.get(CONF_CA_CERT) else ""
+                    },
+                ): TextSelector(TextSelectorConfig(multiline=True)),
+            }
+        ),
+        {"collapsed": True},
+    )
+
+
 class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a WebSocket connection."""
+    """Add, reconfigure or reauthenticate a WebSocket connection."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """The options of a connection."""
+        return WebSocketClientOptionsFlow()
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -70,12 +210,17 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = validate_user_input(user_input)
+            advanced, advanced_errors = parse_advanced(
+                user_input.get(CONF_ADVANCED, {}), {}
+            )
+            errors |= advanced_errors
             if not errors:
                 url = str(user_input[CONF_URL]).strip()
                 self._abort_if_url_configured(url)
                 data: dict[str, Any] = {
                     CONF_URL: url,
                     CONF_ACCESS_REASON: str(user_input[CONF_ACCESS_REASON]).strip(),
+                    **advanced,
                 }
                 if handling_user := user_input.get(CONF_HANDLING_USER):
                     data[CONF_HANDLING_USER] = handling_user
@@ -89,13 +234,109 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                     },
                 )
         schema = self.add_suggested_values_to_schema(
-            await self._user_schema(), user_input or {}
+            await self._user_schema(), _without_section(user_input)
         )
         return self.async_show_form(step_id="user", data_schema=schema, errors=errors)
 
-    def _abort_if_url_configured(self, url: str) -> None:
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change URL, headers, subprotocols and TLS settings.
+
+        A new origin (scheme, host, port) needs consent again; the entry asks
+        for it when it reloads.
+        """
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            url = str(user_input.get(CONF_URL, "")).strip()
+            errors = _url_errors(url)
+            advanced, advanced_errors = parse_advanced(
+                user_input.get(CONF_ADVANCED, {}), entry.data
+            )
+            errors |= advanced_errors
+            if not errors:
+                self._abort_if_url_configured(url, ignore_entry_id=entry.entry_id)
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_URL: url, **advanced}
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_URL, default=entry.data[CONF_URL]): TextSelector(
+                    TextSelectorConfig(type=TextSelectorType.URL)
+                ),
+                vol.Optional(CONF_ADVANCED, default={}): _advanced_section(entry.data),
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"name": entry.title},
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """The server refused the credentials: ask for new header values."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take new header values and test them against the approved server."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                headers = parse_headers(
+                    str(user_input.get(CONF_HEADERS, "")), entry.data.get(CONF_HEADERS)
+                )
+            except InvalidHeadersError as err:
+                errors[CONF_HEADERS] = err.reason
+            else:
+                errors = await self._check_credentials(entry, headers)
+                if not errors:
+                    return self.async_update_reload_and_abort(
+                        entry, data_updates={CONF_HEADERS: headers}
+                    )
+        schema = vol.Schema(
+            {
+                vol.Optional(
+                    CONF_HEADERS,
+                    description={
+                        "suggested_value": masked_headers_text(
+                            entry.data.get(CONF_HEADERS, {})
+                        )
+                    },
+                ): TextSelector(TextSelectorConfig(multiline=True)),
+            }
+        )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders={"name": entry.title},
+        )
+
+    async def _check_credentials(
+        self, entry: ConfigEntry, headers: dict[str, str]
+    ) -> dict[str, str]:
+        # Connecting here is allowed: reauthentication only follows a refusal
+        # by a server the handling user already approved.
+        settings = await async_build_settings(self.hass, entry)
+        problem = await async_check_handshake(
+            async_get_clientsession(self.hass), replace(settings, headers=headers)
+        )
+        return {"base": problem} if problem else {}
+
+    def _abort_if_url_configured(
+        self, url: str, ignore_entry_id: str | None = None
+    ) -> None:
         normalized = str(parse_websocket_url(url))
         for entry in self._async_current_entries(include_ignore=False):
+            if entry.entry_id == ignore_entry_id:
+                continue
             if str(parse_websocket_url(entry.data[CONF_URL])) == normalized:
                 raise AbortFlow("already_configured")
 
@@ -116,17 +357,46 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                 ),
                 vol.Required(
                     CONF_RETRY_INTERVAL, default=DEFAULT_RETRY_INTERVAL
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        mode=NumberSelectorMode.BOX,
-                        step=1,
-                        unit_of_measurement="s",
-                    )
-                ),
+                ): _number("s"),
                 vol.Optional(CONF_HANDLING_USER): SelectSelector(
                     SelectSelectorConfig(
                         options=users, mode=SelectSelectorMode.DROPDOWN
                     )
                 ),
+                vol.Optional(CONF_ADVANCED, default={}): _advanced_section({}),
             }
         )
+
+
+def _without_section(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
+    # Suggested values of a section come from its own schema, not the top level.
+    return {k: v for k, v in (user_input or {}).items() if k != CONF_ADVANCED}
+
+
+class WebSocketClientOptionsFlow(OptionsFlow):
+    """Timing and size options; saved options apply without a reload."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show every option with its current value."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = option_errors(user_input)
+            if not errors:
+                return self.async_create_entry(
+                    data={
+                        key: _whole_if_integral(value)
+                        for key, value in user_input.items()
+                    }
+                )
+        current = {**OPTION_DEFAULTS, **self.config_entry.options}
+        schema = vol.Schema(
+            {
+                vol.Required(key, default=current[key]): _number(OPTION_UNITS[key])
+                for key in OPTION_RANGES
+            }
+        )
+        if user_input is not None:
+            schema = self.add_suggested_values_to_schema(schema, user_input)
+        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

@@ -2,14 +2,18 @@
 
 Plain asyncio and aiohttp: this module knows nothing of Home Assistant's entities,
 events or config entries. It reports to a listener and is driven by start/stop.
+
+Keep-alive is done here rather than by aiohttp's heartbeat so that the round-trip
+time of each ping can be measured and a silent server is told apart from a slow one:
+every received frame counts as a sign of life.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 import logging
 import random
@@ -21,7 +25,11 @@ import aiohttp
 _LOGGER = logging.getLogger(__name__)
 
 RETRY_JITTER: Final = 0.1
-CLOSE_TIMEOUT: Final = 5.0
+CLOSE_TIMEOUT: Final = 3.0
+# HTTP answers to the upgrade request that mean "your credentials are wrong":
+# retrying with the same headers cannot help.
+AUTH_REJECTED_STATUSES: Final = frozenset({401, 403})
+CLOSE_ABNORMAL: Final = 1006
 
 
 class ConnectionState(StrEnum):
@@ -31,6 +39,7 @@ class ConnectionState(StrEnum):
     CONNECTED = "connected"
     WAITING_TO_RETRY = "waiting_to_retry"
     DISCONNECTED = "disconnected"
+    AUTH_REJECTED = "auth_rejected"
 
 
 class NotConnectedError(Exception):
@@ -47,6 +56,10 @@ class ConnectionSettings:
     heartbeat: float
     idle_timeout: float
     max_message_size: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    subprotocols: tuple[str, ...] = ()
+    # True: verify with the system CAs; False: no verification; a context: custom CA
+    ssl: ssl.SSLContext | bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +87,9 @@ class ConnectionListener(Protocol):
     def binary_received(self, data: bytes) -> None:
         """A binary message arrived."""
 
+    def heartbeat_answered(self, round_trip: float) -> None:
+        """The server answered a heartbeat ping after `round_trip` seconds."""
+
 
 type TaskFactory = Callable[[Coroutine[Any, Any, None], str], asyncio.Task[None]]
 
@@ -82,6 +98,55 @@ def _default_task_factory(
     coro: Coroutine[Any, Any, None], name: str
 ) -> asyncio.Task[None]:
     return asyncio.get_running_loop().create_task(coro, name=name)
+
+
+class _KeepAlive:
+    """Deadlines of one open link: when to ping, when silence means death."""
+
+    __slots__ = ("heartbeat", "idle_timeout", "last_frame", "next_ping", "ping_sent")
+
+    def __init__(self, heartbeat: float, idle_timeout: float, now: float) -> None:
+        self.heartbeat = heartbeat
+        self.idle_timeout = idle_timeout
+        self.last_frame = now
+        self.next_ping = now + heartbeat
+        self.ping_sent: float | None = None
+
+    def receive_timeout(self, now: float) -> float | None:
+        """Seconds until the next deadline, None when nothing is watched."""
+        deadlines: list[float] = []
+        if self.idle_timeout:
+            deadlines.append(self.last_frame + self.idle_timeout)
+        if self.ping_sent is not None:
+            deadlines.append(self.pong_deadline(self.ping_sent))
+        elif self.heartbeat:
+            deadlines.append(self.next_ping)
+        if not deadlines:
+            return None
+        return max(min(deadlines) - now, 0.001)
+
+    def pong_deadline(self, ping_sent: float) -> float:
+        # Any frame proves the server alive: a pong queued behind a burst of
+        # messages is late, not missing.
+        return max(ping_sent, self.last_frame) + self.heartbeat / 2
+
+    def idle_expired(self, now: float) -> bool:
+        return bool(self.idle_timeout) and now >= self.last_frame + self.idle_timeout
+
+    def pong_missing(self, now: float) -> bool:
+        return self.ping_sent is not None and now >= self.pong_deadline(self.ping_sent)
+
+    def ping_due(self, now: float) -> bool:
+        return bool(self.heartbeat) and self.ping_sent is None and now >= self.next_ping
+
+    def pong_received(self, now: float) -> float | None:
+        """Round-trip time of the outstanding ping, if one was outstanding."""
+        if self.ping_sent is None:
+            return None
+        round_trip = now - self.ping_sent
+        self.ping_sent = None
+        self.next_ping = now + self.heartbeat
+        return round_trip
 
 
 class WebSocketConnection:
@@ -98,7 +163,7 @@ class WebSocketConnection:
     ) -> None:
         """Prepare the link; nothing touches the network before start()."""
         self._session = session
-        self._settings = settings
+        self.settings = settings
         self._listener = listener
         self._name = name
         self._task_factory = task_factory
@@ -149,7 +214,7 @@ class WebSocketConnection:
 
     def _open_ws(self) -> aiohttp.ClientWebSocketResponse:
         ws = self._ws
-        if ws is None or ws.closed or self._state is not ConnectionState.CONNECTED:
+        if ws is None or ws.closed:
             raise NotConnectedError
         return ws
 
@@ -158,27 +223,41 @@ class WebSocketConnection:
         self._listener.connection_state_changed(state, problem)
 
     async def _run(self) -> None:
+        state, problem = ConnectionState.DISCONNECTED, None
         try:
-            while True:
-                self._set_state(ConnectionState.CONNECTING)
-                try:
-                    ws = await self._connect()
-                except (TimeoutError, aiohttp.ClientError, OSError) as err:
-                    problem = describe_connect_error(err, self._settings)
-                else:
-                    problem = await self._serve(ws)
-                self._set_state(ConnectionState.WAITING_TO_RETRY, problem)
-                await asyncio.sleep(self._retry_delay())
+            problem = await self._connect_until_rejected()
+            state = ConnectionState.AUTH_REJECTED
+            self._task = None  # ended by itself; start() may begin anew
         finally:
-            self._state = ConnectionState.DISCONNECTED
-            self._listener.connection_state_changed(ConnectionState.DISCONNECTED, None)
+            self._state = state
+            self._listener.connection_state_changed(state, problem)
+
+    async def _connect_until_rejected(self) -> str:
+        """Connect, serve and retry until the server rejects the credentials."""
+        while True:
+            self._set_state(ConnectionState.CONNECTING)
+            try:
+                ws = await self._connect()
+            except aiohttp.WSServerHandshakeError as err:
+                problem = describe_connect_error(err, self.settings)
+                if err.status in AUTH_REJECTED_STATUSES:
+                    return problem
+            except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as err:
+                problem = describe_connect_error(err, self.settings)
+            else:
+                problem = await self._serve(ws)
+            self._set_state(ConnectionState.WAITING_TO_RETRY, problem)
+            await asyncio.sleep(self._retry_delay())
 
     async def _connect(self) -> aiohttp.ClientWebSocketResponse:
-        settings = self._settings
+        settings = self.settings
         async with asyncio.timeout(settings.connect_timeout or None):
             return await self._session.ws_connect(
                 settings.url,
-                heartbeat=settings.heartbeat or None,
+                headers=dict(settings.headers),
+                protocols=settings.subprotocols,
+                ssl=settings.ssl,
+                autoping=False,
                 max_msg_size=settings.max_message_size,
                 timeout=aiohttp.ClientWSTimeout(
                     ws_receive=None, ws_close=CLOSE_TIMEOUT
@@ -208,33 +287,82 @@ class WebSocketConnection:
     async def _receive_until_closed(
         self, ws: aiohttp.ClientWebSocketResponse
     ) -> LinkClosed:
-        idle_timeout = self._settings.idle_timeout or None
+        loop = asyncio.get_running_loop()
+        settings = self.settings
+        keep_alive = _KeepAlive(settings.heartbeat, settings.idle_timeout, loop.time())
         listener = self._listener
+        text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         while True:
             try:
-                msg = await ws.receive(timeout=idle_timeout)
+                msg = await ws.receive(timeout=keep_alive.receive_timeout(loop.time()))
             except TimeoutError:
-                return await self._close_idle(ws)
-            if msg.type is aiohttp.WSMsgType.TEXT:
+                if (
+                    closed := await self._keep_alive(ws, keep_alive, loop.time())
+                ) is not None:
+                    return closed
+                continue
+            keep_alive.last_frame = loop.time()
+            msg_type = msg.type
+            if msg_type is text:
                 listener.text_received(msg.data)
-            elif msg.type is aiohttp.WSMsgType.BINARY:
+            elif msg_type is binary:
                 listener.binary_received(msg.data)
+            elif msg_type is aiohttp.WSMsgType.PING:
+                await ws.pong(msg.data)
+            elif msg_type is aiohttp.WSMsgType.PONG:
+                if (
+                    round_trip := keep_alive.pong_received(keep_alive.last_frame)
+                ) is not None:
+                    listener.heartbeat_answered(round_trip)
             else:
                 return _describe_end(ws, msg)
 
-    async def _close_idle(self, ws: aiohttp.ClientWebSocketResponse) -> LinkClosed:
-        with contextlib.suppress(TimeoutError, aiohttp.ClientError, OSError):
-            async with asyncio.timeout(CLOSE_TIMEOUT):
-                await ws.close(code=aiohttp.WSCloseCode.GOING_AWAY)
-        return LinkClosed(
-            aiohttp.WSCloseCode.GOING_AWAY,
-            f"no traffic from the server for {self._settings.idle_timeout:g} s",
-        )
+    async def _keep_alive(
+        self, ws: aiohttp.ClientWebSocketResponse, keep_alive: _KeepAlive, now: float
+    ) -> LinkClosed | None:
+        """Act on a passed deadline; returns why the link ends, if it does."""
+        if keep_alive.idle_expired(now):
+            await _close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
+            return LinkClosed(
+                aiohttp.WSCloseCode.GOING_AWAY,
+                f"no traffic from the server for {keep_alive.idle_timeout:g} s",
+            )
+        if keep_alive.pong_missing(now):
+            await _close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
+            return LinkClosed(CLOSE_ABNORMAL, "no answer to the heartbeat ping")
+        if keep_alive.ping_due(now):
+            keep_alive.ping_sent = now
+            await ws.ping()
+        return None
 
     def _retry_delay(self) -> float:
-        interval = self._settings.retry_interval
+        interval = self.settings.retry_interval
         # Jitter spreads reconnects of many entries; it needs no cryptographic quality.
         return interval + interval * RETRY_JITTER * random.random()  # noqa: S311
+
+
+async def open_websocket(
+    session: aiohttp.ClientSession, settings: ConnectionSettings
+) -> aiohttp.ClientWebSocketResponse:
+    """Perform the handshake within the connect timeout."""
+    async with asyncio.timeout(settings.connect_timeout or None):
+        return await session.ws_connect(
+            settings.url,
+            headers=dict(settings.headers),
+            protocols=settings.subprotocols,
+            ssl=settings.ssl,
+            # Pings and pongs are handled here, to measure and to count as traffic.
+            autoping=False,
+            max_msg_size=settings.max_message_size,
+            timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
+        )
+
+
+async def _close_quietly(ws: aiohttp.ClientWebSocketResponse, code: int) -> None:
+    """Close a link whose peer may never answer the closing handshake."""
+    with contextlib.suppress(TimeoutError, aiohttp.ClientError, OSError):
+        async with asyncio.timeout(CLOSE_TIMEOUT):
+            await ws.close(code=code)
 
 
 def _describe_end(
@@ -250,8 +378,6 @@ def _describe_end(
 
 def describe_link_error(err: BaseException) -> str:
     """A user-facing reason for an error that ended an established link."""
-    if isinstance(err, aiohttp.ServerTimeoutError):
-        return "no answer to the heartbeat ping"
     if isinstance(err, aiohttp.WebSocketError):
         if err.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG:
             return "message larger than the maximum message size"
@@ -268,6 +394,8 @@ def describe_connect_error(err: BaseException, settings: ConnectionSettings) -> 
     query tokens included, so they are never passed on.
     """
     if isinstance(err, aiohttp.WSServerHandshakeError):
+        if err.status == 101:
+            return "handshake failed: the server's upgrade answer is invalid"
         return f"handshake rejected: HTTP {err.status}"
     if isinstance(err, TimeoutError):
         return f"no answer within {settings.connect_timeout:g} s"
@@ -283,3 +411,23 @@ def describe_connect_error(err: BaseException, settings: ConnectionSettings) -> 
     if isinstance(err, OSError) and err.strerror:
         return err.strerror
     return f"connection error ({type(err).__name__})"
+
+
+async def async_check_handshake(
+    session: aiohttp.ClientSession, settings: ConnectionSettings
+) -> str | None:
+    """Open and close one link to test settings: None, or why it failed.
+
+    Returns "invalid_auth" when the server rejects the credentials and
+    "cannot_connect" for any other failure.
+    """
+    try:
+        ws = await open_websocket(session, settings)
+    except aiohttp.WSServerHandshakeError as err:
+        return (
+            "invalid_auth" if err.status in AUTH_REJECTED_STATUSES else "cannot_connect"
+        )
+    except (TimeoutError, aiohttp.ClientError, OSError, ValueError):
+        return "cannot_connect"
+    await _close_quietly(ws, aiohttp.WSCloseCode.OK)
+    return None

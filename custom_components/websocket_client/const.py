@@ -15,20 +15,47 @@ CONF_HANDLING_USER: Final = "handling_user"
 CONF_CONSENT: Final = "consent"
 CONF_CONNECTION_ENABLED: Final = "connection_enabled"
 
-# Config entry options (the options flow arrives later; defaults apply until then)
+# Advanced connection settings (entry data; "advanced" is the form section)
+CONF_ADVANCED: Final = "advanced"
+CONF_HEADERS: Final = "headers"
+CONF_SUBPROTOCOLS: Final = "subprotocols"
+CONF_VERIFY_SSL: Final = "verify_ssl"
+CONF_CA_CERT: Final = "ca_cert"
+
+# Config entry options
 CONF_RETRY_INTERVAL: Final = "retry_interval"
 CONF_HEARTBEAT: Final = "heartbeat"
 CONF_IDLE_TIMEOUT: Final = "idle_timeout"
 CONF_CONNECT_TIMEOUT: Final = "connect_timeout"
+CONF_MAX_MESSAGE_SIZE: Final = "max_message_size"
+CONF_EVENT_PAYLOAD_LIMIT: Final = "event_payload_limit"
 
 DEFAULT_RETRY_INTERVAL: Final = 10
-MIN_RETRY_INTERVAL: Final = 1
-MAX_RETRY_INTERVAL: Final = 86400
-DEFAULT_HEARTBEAT: Final = 30.0
-DEFAULT_IDLE_TIMEOUT: Final = 60.0
-DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+DEFAULT_HEARTBEAT: Final = 30
+DEFAULT_IDLE_TIMEOUT: Final = 60
+DEFAULT_CONNECT_TIMEOUT: Final = 10
 DEFAULT_MAX_MESSAGE_SIZE: Final = 4 * 1024 * 1024
+# The recorder drops event data over 32 KiB; payloads beyond this are cut.
+DEFAULT_EVENT_PAYLOAD_LIMIT: Final = 32 * 1024
 MIN_ACCESS_REASON_LENGTH: Final = 10
+
+# Inclusive ranges of every option: (minimum, maximum)
+OPTION_RANGES: Final[dict[str, tuple[int, int]]] = {
+    CONF_RETRY_INTERVAL: (1, 86400),
+    CONF_HEARTBEAT: (0, 3600),
+    CONF_IDLE_TIMEOUT: (0, 86400),
+    CONF_CONNECT_TIMEOUT: (1, 300),
+    CONF_MAX_MESSAGE_SIZE: (0, 256 * 1024 * 1024),
+    CONF_EVENT_PAYLOAD_LIMIT: (0, 16 * 1024 * 1024),
+}
+OPTION_DEFAULTS: Final[dict[str, int]] = {
+    CONF_RETRY_INTERVAL: DEFAULT_RETRY_INTERVAL,
+    CONF_HEARTBEAT: DEFAULT_HEARTBEAT,
+    CONF_IDLE_TIMEOUT: DEFAULT_IDLE_TIMEOUT,
+    CONF_CONNECT_TIMEOUT: DEFAULT_CONNECT_TIMEOUT,
+    CONF_MAX_MESSAGE_SIZE: DEFAULT_MAX_MESSAGE_SIZE,
+    CONF_EVENT_PAYLOAD_LIMIT: DEFAULT_EVENT_PAYLOAD_LIMIT,
+}
 
 # Keys of the stored consent decision
 CONSENT_DECISION: Final = "decision"
@@ -42,6 +69,11 @@ SERVICE_CONNECT: Final = "connect"
 SERVICE_DISCONNECT: Final = "disconnect"
 SERVICE_APPROVE: Final = "approve"
 SERVICE_DENY: Final = "deny"
+SERVICE_REQUEST: Final = "request"
+ATTR_MATCH: Final = "match"
+ATTR_MATCH_REGEX: Final = "match_regex"
+ATTR_TIMEOUT: Final = "timeout"
+DEFAULT_REQUEST_TIMEOUT: Final = 10
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_MESSAGE: Final = "message"
 ATTR_JSON: Final = "json"
@@ -57,6 +89,7 @@ ATTR_NAME: Final = "name"
 ATTR_TYPE: Final = "type"
 ATTR_TEXT: Final = "text"
 ATTR_SIZE: Final = "size"
+ATTR_TRUNCATED: Final = "truncated"
 ATTR_URL: Final = "url"
 ATTR_CLOSE_CODE: Final = "close_code"
 ATTR_REASON: Final = "reason"
@@ -86,3 +119,4 @@ class LinkStatus(StrEnum):
     CONNECTED = "connected"
     WAITING_TO_RETRY = "waiting_to_retry"
     DISCONNECTED = "disconnected"
+    AUTHENTICATION_FAILED = "authentication_failed"

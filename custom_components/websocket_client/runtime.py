@@ -1,8 +1,9 @@
 """The per-entry bridge between a WebSocket link and Home Assistant.
 
 It owns the entry's connection, decides from consent and the user's connect
-choice whether the link may run, turns received frames into bus events and
-tells entities when the status changes.
+choice whether the link may run, turns received frames into bus events, answers
+pending requests, keeps the statistics the diagnostic sensors show, and tells
+entities when something changed.
 """
 
 from __future__ import annotations
@@ -11,19 +12,23 @@ import asyncio
 import base64
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+import ssl
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.util.json import JsonValueType, json_loads
+from homeassistant.util import dt as dt_util
+from homeassistant.util.json import json_loads
 
 from . import consent
 from .connection import (
     ConnectionSettings,
     ConnectionState,
     LinkClosed,
+    NotConnectedError,
     WebSocketConnection,
 )
 from .const import (
@@ -35,34 +40,81 @@ from .const import (
     ATTR_REASON,
     ATTR_SIZE,
     ATTR_TEXT,
+    ATTR_TRUNCATED,
     ATTR_TYPE,
     ATTR_URL,
     CLOSE_GOING_AWAY,
+    CONF_CA_CERT,
     CONF_CONNECT_TIMEOUT,
     CONF_CONNECTION_ENABLED,
+    CONF_EVENT_PAYLOAD_LIMIT,
+    CONF_HEADERS,
     CONF_HEARTBEAT,
     CONF_IDLE_TIMEOUT,
+    CONF_MAX_MESSAGE_SIZE,
     CONF_RETRY_INTERVAL,
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_HEARTBEAT,
-    DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_MAX_MESSAGE_SIZE,
-    DEFAULT_RETRY_INTERVAL,
+    CONF_SUBPROTOCOLS,
+    CONF_VERIFY_SSL,
     EVENT_CONNECTED,
     EVENT_DISCONNECTED,
     EVENT_MESSAGE,
     LOGGER,
     MESSAGE_TYPE_BINARY,
     MESSAGE_TYPE_TEXT,
+    OPTION_DEFAULTS,
     ConsentDecision,
     LinkStatus,
 )
+from .request import PendingRequests, ReplyMatcher
+from .tls import async_ssl_setting
 from .url import mask_url
 
 type WebSocketClientConfigEntry = ConfigEntry[WebSocketClient]
 
 # Close code for a disconnect the user asked for (RFC 6455 "normal closure")
-CLOSE_NORMAL = 1000
+CLOSE_NORMAL: Final = 1000
+# Message counters change with every message; their sensors follow at this pace.
+STATISTICS_INTERVAL: Final = 1.0
+
+
+def option(entry: ConfigEntry, key: str) -> int | float:
+    """An option's value, or its default."""
+    value: int | float = entry.options.get(key, OPTION_DEFAULTS[key])
+    return value
+
+
+async def async_build_settings(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> ConnectionSettings:
+    """Connection settings from entry data and options."""
+    data = entry.data
+    tls = await async_ssl_setting(
+        hass, data.get(CONF_VERIFY_SSL, True), data.get(CONF_CA_CERT)
+    )
+    return settings_from_entry(entry, tls)
+
+
+def settings_from_entry(
+    entry: ConfigEntry, tls: ssl.SSLContext | bool
+) -> ConnectionSettings:
+    """Connection settings from entry data and options, with TLS already set up."""
+    data = entry.data
+    return ConnectionSettings(
+        url=data[CONF_URL],
+        retry_interval=float(option(entry, CONF_RETRY_INTERVAL)),
+        connect_timeout=float(option(entry, CONF_CONNECT_TIMEOUT)),
+        heartbeat=float(option(entry, CONF_HEARTBEAT)),
+        idle_timeout=float(option(entry, CONF_IDLE_TIMEOUT)),
+        max_message_size=int(option(entry, CONF_MAX_MESSAGE_SIZE)),
+        headers=dict(data.get(CONF_HEADERS, {})),
+        subprotocols=tuple(data.get(CONF_SUBPROTOCOLS, ())),
+        ssl=tls,
+    )
+
+
+def cut_text(text: str, limit: int) -> str:
+    """At most `limit` bytes of UTF-8, never splitting a character."""
+    return text.encode()[:limit].decode(errors="ignore")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,59 +125,48 @@ class ReceivedMessage:
     attributes: dict[str, Any]
 
 
-def settings_from_entry(entry: ConfigEntry) -> ConnectionSettings:
-    """Connection settings from entry data and options, with defaults."""
-    options = entry.options
-    return ConnectionSettings(
-        url=entry.data[CONF_URL],
-        retry_interval=float(options.get(CONF_RETRY_INTERVAL, DEFAULT_RETRY_INTERVAL)),
-        connect_timeout=float(
-            options.get(CONF_CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT)
-        ),
-        heartbeat=float(options.get(CONF_HEARTBEAT, DEFAULT_HEARTBEAT)),
-        idle_timeout=float(options.get(CONF_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT)),
-        max_message_size=DEFAULT_MAX_MESSAGE_SIZE,
-    )
+@dataclass(slots=True)
+class LinkStatistics:
+    """What the diagnostic sensors show."""
 
+    messages_received: int = 0
+    messages_sent: int = 0
+    connects: int = 0
+    last_connected: datetime | None = None
+    last_error: str | None = None
+    heartbeat_round_trip: float | None = None
 
-def text_payload(text: str) -> dict[str, Any]:
-    """Event attributes of a text message; `json` only when the text parses."""
-    payload: dict[str, Any] = {
-        ATTR_TEXT: text,
-        ATTR_SIZE: len(text) if text.isascii() else len(text.encode()),
-    }
-    try:
-        parsed: JsonValueType = json_loads(text)
-    except ValueError:
-        return payload
-    payload[ATTR_JSON] = parsed
-    return payload
-
-
-def binary_payload(data: bytes) -> dict[str, Any]:
-    """Event attributes of a binary message."""
-    return {
-        ATTR_DATA_BASE64: base64.b64encode(data).decode("ascii"),
-        ATTR_SIZE: len(data),
-    }
+    @property
+    def reconnects(self) -> int:
+        """Connections made after the first one since the entry was loaded."""
+        return max(self.connects - 1, 0)
 
 
 class WebSocketClient:
     """Runs one entry's link and reports it to Home Assistant."""
 
-    def __init__(self, hass: HomeAssistant, entry: WebSocketClientConfigEntry) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: WebSocketClientConfigEntry,
+        settings: ConnectionSettings,
+    ) -> None:
         """Create the (not yet started) link of an entry."""
         self.hass = hass
         self.entry = entry
         self.masked_url = mask_url(entry.data[CONF_URL])
-        self.settings = settings_from_entry(entry)
-        self.last_problem: str | None = None
+        self.statistics = LinkStatistics()
+        self._options = dict(entry.options)
+        self._payload_limit = int(option(entry, CONF_EVENT_PAYLOAD_LIMIT))
         self._outage_logged = False
+        self._requests = PendingRequests()
         self._status_listeners: list[Callable[[], None]] = []
+        self._statistics_listeners: list[Callable[[], None]] = []
         self._message_listeners: list[Callable[[ReceivedMessage], None]] = []
+        self._statistics_flush: asyncio.TimerHandle | None = None
         self._connection = WebSocketConnection(
             async_get_clientsession(hass),
-            self.settings,
+            settings,
             self,
             name=f"{entry.title} ({entry.entry_id})",
             task_factory=self._create_task,
@@ -142,6 +183,11 @@ class WebSocketClient:
         return self.entry.title
 
     @property
+    def settings(self) -> ConnectionSettings:
+        """The settings the link runs with."""
+        return self._connection.settings
+
+    @property
     def status(self) -> LinkStatus:
         """What the Status sensor shows."""
         decision = consent.current_decision(self.entry)
@@ -149,7 +195,10 @@ class WebSocketClient:
             return LinkStatus.AWAITING_APPROVAL
         if decision is ConsentDecision.DENIED:
             return LinkStatus.DENIED
-        return LinkStatus(self._connection.state.value)
+        state = self._connection.state
+        if state is ConnectionState.AUTH_REJECTED:
+            return LinkStatus.AUTHENTICATION_FAILED
+        return LinkStatus(state.value)
 
     @property
     def is_connected(self) -> bool:
@@ -161,44 +210,96 @@ class WebSocketClient:
         """False after the user asked to disconnect, until they ask to connect."""
         return bool(self.entry.data.get(CONF_CONNECTION_ENABLED, True))
 
+    @property
+    def may_connect(self) -> bool:
+        """Approved for the current origin and not switched off."""
+        approved = consent.current_decision(self.entry) is ConsentDecision.APPROVED
+        return approved and self.connection_enabled
+
     async def async_start(self) -> None:
         """Connect if allowed, or ask for consent if nobody has decided yet."""
-        decision = consent.current_decision(self.entry)
-        if decision is None:
+        if consent.current_decision(self.entry) is None:
             await consent.async_request_consent(self.hass, self.entry)
-        elif decision is ConsentDecision.APPROVED and self.connection_enabled:
+        self._start_if_allowed()
+
+    def _start_if_allowed(self) -> None:
+        # The single gate in front of the network: nothing connects without it.
+        if self.may_connect:
             self._connection.start()
 
     async def async_apply_consent(self) -> None:
         """Follow a fresh consent decision."""
-        if consent.current_decision(self.entry) is ConsentDecision.APPROVED:
-            if self.connection_enabled:
-                self._connection.start()
+        if self.may_connect:
+            self._connection.start()
         else:
             await self._connection.stop(CLOSE_NORMAL)
         self._notify_status()
 
+    async def async_apply_options(self) -> None:
+        """Use changed options, reconnecting only when the link needs it."""
+        if dict(self.entry.options) == self._options:
+            return
+        self._options = dict(self.entry.options)
+        self._payload_limit = int(option(self.entry, CONF_EVENT_PAYLOAD_LIMIT))
+        # TLS settings live in entry data, whose changes reload the entry.
+        settings = settings_from_entry(self.entry, self.settings.ssl)
+        if settings == self.settings:
+            return
+        running = self._connection.state is not ConnectionState.DISCONNECTED
+        await self._connection.stop(CLOSE_NORMAL)
+        self._connection.settings = settings
+        if running:
+            self._start_if_allowed()
+
     async def async_connect(self) -> None:
         """Allow the link to run again and start it."""
         self._set_connection_enabled(True)
-        self._connection.start()
+        self._start_if_allowed()
+        self._notify_status()
 
     async def async_disconnect(self) -> None:
         """Close the link and keep it closed, across restarts, until connect."""
         self._set_connection_enabled(False)
         await self._connection.stop(CLOSE_NORMAL)
+        self._notify_status()
+
+    async def async_reconnect(self) -> None:
+        """Drop the link and connect again now, without waiting to retry."""
+        await self._connection.stop(CLOSE_NORMAL)
+        self._start_if_allowed()
 
     async def async_shutdown(self, _event: Event | None = None) -> None:
         """Close the link because the entry or Home Assistant goes away."""
         await self._connection.stop(CLOSE_GOING_AWAY)
+        if self._statistics_flush is not None:
+            self._statistics_flush.cancel()
+            self._statistics_flush = None
 
-    async def async_send_text(self, text: str) -> None:
-        """Send a text frame; raises NotConnectedError when the link is down."""
-        await self._connection.send_text(text)
+    async def async_send(self, payload: str | bytes) -> None:
+        """Send a text or binary frame; raises NotConnectedError when down."""
+        if isinstance(payload, bytes):
+            await self._connection.send_binary(payload)
+        else:
+            await self._connection.send_text(payload)
+        self.statistics.messages_sent += 1
+        self._schedule_statistics()
 
-    async def async_send_binary(self, data: bytes) -> None:
-        """Send a binary frame; raises NotConnectedError when the link is down."""
-        await self._connection.send_binary(data)
+    async def async_request(
+        self, payload: str | bytes, matcher: ReplyMatcher, reply_timeout: float
+    ) -> dict[str, Any]:
+        """Send, then wait for the first message that matches.
+
+        Raises NotConnectedError when the link is or goes down, TimeoutError
+        when no reply matches in time.
+        """
+        # Registered before sending: a fast server may answer before send returns.
+        request = self._requests.add(matcher)
+        try:
+            await self.async_send(payload)
+            async with asyncio.timeout(reply_timeout):
+                return await request.reply
+        finally:
+            self._requests.discard(request)
 
     def _set_connection_enabled(self, enabled: bool) -> None:
         if self.connection_enabled is enabled:
@@ -212,19 +313,35 @@ class WebSocketClient:
         self, listener: Callable[[], None]
     ) -> Callable[[], None]:
         """Call `listener` whenever the status changes; returns the remover."""
-        self._status_listeners.append(listener)
-        return lambda: self._status_listeners.remove(listener)
+        return _add(self._status_listeners, listener)
+
+    @callback
+    def async_add_statistics_listener(
+        self, listener: Callable[[], None]
+    ) -> Callable[[], None]:
+        """Call `listener` at most every second while statistics change."""
+        return _add(self._statistics_listeners, listener)
 
     @callback
     def async_add_message_listener(
         self, listener: Callable[[ReceivedMessage], None]
     ) -> Callable[[], None]:
         """Call `listener` for every received message; returns the remover."""
-        self._message_listeners.append(listener)
-        return lambda: self._message_listeners.remove(listener)
+        return _add(self._message_listeners, listener)
 
     def _notify_status(self) -> None:
         for listener in self._status_listeners:
+            listener()
+
+    def _schedule_statistics(self) -> None:
+        if self._statistics_flush is None:
+            self._statistics_flush = self.hass.loop.call_later(
+                STATISTICS_INTERVAL, self._flush_statistics
+            )
+
+    def _flush_statistics(self) -> None:
+        self._statistics_flush = None
+        for listener in self._statistics_listeners:
             listener()
 
     # ConnectionListener
@@ -237,12 +354,16 @@ class WebSocketClient:
             self._on_connected()
         elif state is ConnectionState.WAITING_TO_RETRY:
             self._on_outage(problem)
+        elif state is ConnectionState.AUTH_REJECTED:
+            self._on_auth_rejected(problem)
         elif state is ConnectionState.DISCONNECTED:
             self._outage_logged = False
         self._notify_status()
 
     def _on_connected(self) -> None:
-        self.last_problem = None
+        statistics = self.statistics
+        statistics.connects += 1
+        statistics.last_connected = dt_util.utcnow()
         if self._outage_logged:
             LOGGER.info("%s: connected to %s again", self.name, self.masked_url)
             self._outage_logged = False
@@ -258,7 +379,7 @@ class WebSocketClient:
         )
 
     def _on_outage(self, problem: str | None) -> None:
-        self.last_problem = problem
+        self.statistics.last_error = problem
         if self._outage_logged:
             return
         self._outage_logged = True
@@ -270,8 +391,20 @@ class WebSocketClient:
             self.settings.retry_interval,
         )
 
+    def _on_auth_rejected(self, problem: str | None) -> None:
+        self.statistics.last_error = problem
+        LOGGER.warning(
+            "%s: %s refused the credentials (%s); not retrying until "
+            "the connection is reauthenticated",
+            self.name,
+            self.masked_url,
+            problem,
+        )
+        self.entry.async_start_reauth(self.hass)
+
     def connection_closed(self, closed: LinkClosed) -> None:
-        """Fire the disconnected event."""
+        """Fire the disconnected event; pending requests cannot be answered."""
+        self._requests.fail_all(NotConnectedError())
         self.hass.bus.async_fire(
             EVENT_DISCONNECTED,
             {
@@ -282,15 +415,47 @@ class WebSocketClient:
             },
         )
 
+    def heartbeat_answered(self, round_trip: float) -> None:
+        """Remember the heartbeat's round-trip time."""
+        self.statistics.heartbeat_round_trip = round_trip
+        self._schedule_statistics()
+
     def text_received(self, text: str) -> None:
-        """Publish a text message."""
-        self._publish(MESSAGE_TYPE_TEXT, text_payload(text))
+        """Publish a text message, answer a request it matches."""
+        size = len(text) if text.isascii() else len(text.encode())
+        try:
+            parsed: Any = json_loads(text)
+            has_json = True
+        except ValueError:
+            parsed, has_json = None, False
+        if self._requests:
+            self._requests.offer(MESSAGE_TYPE_TEXT, text, parsed, has_json, None)
+        payload: dict[str, Any] = {ATTR_TEXT: text, ATTR_SIZE: size}
+        if size > self._payload_limit:
+            payload[ATTR_TEXT] = cut_text(text, self._payload_limit)
+            payload[ATTR_TRUNCATED] = True
+        elif has_json:
+            payload[ATTR_JSON] = parsed
+        self._publish(MESSAGE_TYPE_TEXT, payload)
 
     def binary_received(self, data: bytes) -> None:
-        """Publish a binary message."""
-        self._publish(MESSAGE_TYPE_BINARY, binary_payload(data))
+        """Publish a binary message, answer a request it matches."""
+        if self._requests:
+            encoded = base64.b64encode(data).decode("ascii")
+            self._requests.offer(MESSAGE_TYPE_BINARY, None, None, False, encoded)
+        # Whole base64 quads only, so a cut payload still decodes.
+        kept = self._payload_limit // 4 * 3
+        payload: dict[str, Any] = {
+            ATTR_DATA_BASE64: base64.b64encode(data[:kept]).decode("ascii"),
+            ATTR_SIZE: len(data),
+        }
+        if len(data) > kept:
+            payload[ATTR_TRUNCATED] = True
+        self._publish(MESSAGE_TYPE_BINARY, payload)
 
     def _publish(self, message_type: str, payload: dict[str, Any]) -> None:
+        self.statistics.messages_received += 1
+        self._schedule_statistics()
         self.hass.bus.async_fire(
             EVENT_MESSAGE,
             {
@@ -304,3 +469,8 @@ class WebSocketClient:
             message = ReceivedMessage(message_type, payload)
             for listener in self._message_listeners:
                 listener(message)
+
+
+def _add[T](listeners: list[T], listener: T) -> Callable[[], None]:
+    listeners.append(listener)
+    return lambda: listeners.remove(listener)

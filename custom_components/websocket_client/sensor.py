@@ -1,17 +1,90 @@
-"""The Status sensor: consent and link state as one enum."""
+"""Sensors: the Status enum and the link's diagnostic statistics."""
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import LinkStatus
-from .entity import WebSocketClientStatusEntity
-from .runtime import WebSocketClient, WebSocketClientConfigEntry
+from .entity import WebSocketClientEntity, WebSocketClientStatusEntity
+from .runtime import LinkStatistics, WebSocketClient, WebSocketClientConfigEntry
 
 # Pushed by the link; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
+
+type StatisticValue = int | float | str | datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatisticSensorDescription(SensorEntityDescription):
+    """A diagnostic sensor and how it reads the link's statistics."""
+
+    value_fn: Callable[[LinkStatistics], StatisticValue]
+    # Changes with the status (written at once) rather than with traffic (paced).
+    follows_status: bool = False
+
+
+STATISTIC_SENSORS: tuple[StatisticSensorDescription, ...] = (
+    StatisticSensorDescription(
+        key="messages_received",
+        translation_key="messages_received",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_registry_enabled_default=False,
+        value_fn=lambda statistics: statistics.messages_received,
+    ),
+    StatisticSensorDescription(
+        key="messages_sent",
+        translation_key="messages_sent",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_registry_enabled_default=False,
+        value_fn=lambda statistics: statistics.messages_sent,
+    ),
+    StatisticSensorDescription(
+        key="last_connected",
+        translation_key="last_connected",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        follows_status=True,
+        value_fn=lambda statistics: statistics.last_connected,
+    ),
+    StatisticSensorDescription(
+        key="reconnects",
+        translation_key="reconnects",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        follows_status=True,
+        value_fn=lambda statistics: statistics.reconnects,
+    ),
+    StatisticSensorDescription(
+        key="last_error",
+        translation_key="last_error",
+        follows_status=True,
+        value_fn=lambda statistics: statistics.last_error,
+    ),
+    StatisticSensorDescription(
+        key="heartbeat_round_trip",
+        translation_key="heartbeat_round_trip",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_display_precision=1,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=lambda statistics: (
+            None
+            if statistics.heartbeat_round_trip is None
+            else statistics.heartbeat_round_trip * 1000
+        ),
+    ),
+)
 
 
 async def async_setup_entry(
@@ -19,12 +92,21 @@ async def async_setup_entry(
     entry: WebSocketClientConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the Status sensor of an entry."""
-    async_add_entities([StatusSensor(entry.runtime_data)])
+    """Add the Status sensor and the diagnostic sensors of an entry."""
+    client = entry.runtime_data
+    async_add_entities(
+        [
+            StatusSensor(client),
+            *(
+                StatisticSensor(client, description)
+                for description in STATISTIC_SENSORS
+            ),
+        ]
+    )
 
 
 class StatusSensor(WebSocketClientStatusEntity, SensorEntity):
-    """Awaiting approval, denied, connecting, connected, retrying or disconnected."""
+    """Consent and link state as one value."""
 
     _attr_device_class = SensorDeviceClass.ENUM
     _attr_options = [status.value for status in LinkStatus]
@@ -38,3 +120,33 @@ class StatusSensor(WebSocketClientStatusEntity, SensorEntity):
     def native_value(self) -> str:
         """The current status."""
         return self.client.status.value
+
+
+class StatisticSensor(WebSocketClientEntity, SensorEntity):
+    """One of the link's statistics, for diagnosing it."""
+
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    entity_description: StatisticSensorDescription
+
+    def __init__(
+        self, client: WebSocketClient, description: StatisticSensorDescription
+    ) -> None:
+        """Create the sensor for one entry."""
+        super().__init__(client, description.key)
+        self.entity_description = description
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the status or the paced statistics updates."""
+        await super().async_added_to_hass()
+        if self.entity_description.follows_status:
+            remove = self.client.async_add_status_listener(self.async_write_ha_state)
+        else:
+            remove = self.client.async_add_statistics_listener(
+                self.async_write_ha_state
+            )
+        self.async_on_remove(remove)
+
+    @property
+    def native_value(self) -> StatisticValue:
+        """The statistic's current value."""
+        return self.entity_description.value_fn(self.client.statistics)

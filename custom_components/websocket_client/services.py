@@ -1,15 +1,22 @@
-"""The integration's actions: send, connect, disconnect, approve and deny."""
+"""The integration's actions: send, request, connect, disconnect, approve and deny."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from collections.abc import Callable, Coroutine
+from functools import partial
+import re
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.json import json_dumps
 import voluptuous as vol
@@ -20,16 +27,23 @@ from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DATA_BASE64,
     ATTR_JSON,
+    ATTR_MATCH,
+    ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
+    ATTR_TIMEOUT,
+    DEFAULT_REQUEST_TIMEOUT,
     DOMAIN,
     SERVICE_APPROVE,
     SERVICE_CONNECT,
     SERVICE_DENY,
     SERVICE_DISCONNECT,
+    SERVICE_REQUEST,
     SERVICE_SEND,
     ConsentDecision,
     LinkStatus,
 )
+from .errors import action_error, validation_error
+from .request import ReplyMatcher
 from .runtime import WebSocketClient, WebSocketClientConfigEntry
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
@@ -40,15 +54,18 @@ SEND_SCHEMA = ENTRY_SCHEMA.extend(
         vol.Optional(ATTR_DATA_BASE64): cv.string,
     }
 )
+REQUEST_SCHEMA = SEND_SCHEMA.extend(
+    {
+        vol.Optional(ATTR_MATCH): dict,
+        vol.Optional(ATTR_MATCH_REGEX): cv.string,
+        vol.Optional(ATTR_TIMEOUT, default=DEFAULT_REQUEST_TIMEOUT): vol.All(
+            vol.Coerce(float), vol.Range(min=0.1, max=3600)
+        ),
+    }
+)
 PAYLOAD_FIELDS = (ATTR_MESSAGE, ATTR_JSON, ATTR_DATA_BASE64)
 
-
-def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
+type Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, Any]]
 
 
 def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
@@ -56,7 +73,7 @@ def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEn
     entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
-        raise _validation_error("entry_not_found", entry_id=entry_id)
+        raise validation_error("entry_not_found", entry_id=entry_id)
     return entry
 
 
@@ -64,7 +81,7 @@ def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
     """The running client of a loaded entry."""
     entry = get_entry(hass, call)
     if entry.state is not ConfigEntryState.LOADED:
-        raise _validation_error("entry_not_loaded", name=entry.title)
+        raise validation_error("entry_not_loaded", name=entry.title)
     return entry.runtime_data
 
 
@@ -72,7 +89,7 @@ def encode_outgoing(data: dict[str, Any]) -> str | bytes:
     """The frame payload from exactly one of message, json or data_base64."""
     given = [field for field in PAYLOAD_FIELDS if field in data]
     if len(given) != 1:
-        raise _validation_error("exactly_one_payload")
+        raise validation_error("exactly_one_payload")
     field = given[0]
     if field == ATTR_MESSAGE:
         text: str = data[ATTR_MESSAGE]
@@ -81,34 +98,70 @@ def encode_outgoing(data: dict[str, Any]) -> str | bytes:
         try:
             return json_dumps(data[ATTR_JSON])
         except (TypeError, ValueError) as err:
-            raise _validation_error("invalid_json") from err
+            raise validation_error("invalid_json") from err
     try:
         return base64.b64decode("".join(data[ATTR_DATA_BASE64].split()), validate=True)
     except (binascii.Error, ValueError) as err:
-        raise _validation_error("invalid_base64") from err
+        raise validation_error("invalid_base64") from err
+
+
+def reply_matcher(data: dict[str, Any]) -> ReplyMatcher:
+    """The reply criteria of a request: match, match_regex, or neither."""
+    if ATTR_MATCH in data and ATTR_MATCH_REGEX in data:
+        raise validation_error("one_matcher")
+    if ATTR_MATCH_REGEX in data:
+        try:
+            return ReplyMatcher(match_regex=re.compile(data[ATTR_MATCH_REGEX]))
+        except re.error as err:
+            raise validation_error("invalid_regex", error=str(err)) from err
+    return ReplyMatcher(match=data.get(ATTR_MATCH))
+
+
+def check_can_connect(client: WebSocketClient) -> None:
+    """Refuse to connect what consent does not allow."""
+    status = client.status
+    if status is LinkStatus.DENIED:
+        raise validation_error("consent_denied", name=client.name)
+    if status is LinkStatus.AWAITING_APPROVAL:
+        raise validation_error("awaiting_approval", name=client.name)
+
+
+def not_connected(client: WebSocketClient) -> Exception:
+    """The error for a message that could not be sent."""
+    return validation_error(
+        "not_connected", name=client.name, status=client.status.value
+    )
 
 
 async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
     client = get_client(hass, call)
     payload = encode_outgoing(dict(call.data))
     try:
-        if isinstance(payload, bytes):
-            await client.async_send_binary(payload)
-        else:
-            await client.async_send_text(payload)
+        await client.async_send(payload)
     except NotConnectedError as err:
-        raise _validation_error(
-            "not_connected", name=client.name, status=client.status.value
+        raise not_connected(client) from err
+
+
+async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
+    client = get_client(hass, call)
+    data = dict(call.data)
+    payload = encode_outgoing(data)
+    matcher = reply_matcher(data)
+    try:
+        return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
+    except NotConnectedError as err:
+        if client.is_connected:
+            raise not_connected(client) from err
+        raise action_error("request_connection_lost", name=client.name) from err
+    except TimeoutError as err:
+        raise action_error(
+            "request_timeout", name=client.name, timeout=f"{data[ATTR_TIMEOUT]:g}"
         ) from err
 
 
 async def _async_connect(hass: HomeAssistant, call: ServiceCall) -> None:
     client = get_client(hass, call)
-    status = client.status
-    if status is LinkStatus.DENIED:
-        raise _validation_error("consent_denied", name=client.name)
-    if status is LinkStatus.AWAITING_APPROVAL:
-        raise _validation_error("awaiting_approval", name=client.name)
+    check_can_connect(client)
     await client.async_connect()
 
 
@@ -121,7 +174,7 @@ async def _async_approve(hass: HomeAssistant, call: ServiceCall) -> None:
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
     decision = consent.current_decision(entry)
     if decision is ConsentDecision.DENIED:
-        raise _validation_error("consent_denied", name=entry.title)
+        raise validation_error("consent_denied", name=entry.title)
     if decision is ConsentDecision.APPROVED:
         return
     await consent.async_record_decision(
@@ -139,34 +192,24 @@ async def _async_deny(hass: HomeAssistant, call: ServiceCall) -> None:
     )
 
 
-_HANDLERS: dict[
-    str,
-    tuple[
-        Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, None]], vol.Schema
-    ],
-] = {
-    SERVICE_SEND: (_async_send, SEND_SCHEMA),
-    SERVICE_CONNECT: (_async_connect, ENTRY_SCHEMA),
-    SERVICE_DISCONNECT: (_async_disconnect, ENTRY_SCHEMA),
-    SERVICE_APPROVE: (_async_approve, ENTRY_SCHEMA),
-    SERVICE_DENY: (_async_deny, ENTRY_SCHEMA),
+_HANDLERS: dict[str, tuple[Handler, vol.Schema, SupportsResponse]] = {
+    SERVICE_SEND: (_async_send, SEND_SCHEMA, SupportsResponse.NONE),
+    SERVICE_REQUEST: (_async_request, REQUEST_SCHEMA, SupportsResponse.ONLY),
+    SERVICE_CONNECT: (_async_connect, ENTRY_SCHEMA, SupportsResponse.NONE),
+    SERVICE_DISCONNECT: (_async_disconnect, ENTRY_SCHEMA, SupportsResponse.NONE),
+    SERVICE_APPROVE: (_async_approve, ENTRY_SCHEMA, SupportsResponse.NONE),
+    SERVICE_DENY: (_async_deny, ENTRY_SCHEMA, SupportsResponse.NONE),
 }
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every action of the integration."""
-    for service, (handler, schema) in _HANDLERS.items():
+    for service, (handler, schema, supports_response) in _HANDLERS.items():
         hass.services.async_register(
-            DOMAIN, service, _bind(hass, handler), schema=schema
+            DOMAIN,
+            service,
+            partial(handler, hass),
+            schema=schema,
+            supports_response=supports_response,
         )
-
-
-def _bind(
-    hass: HomeAssistant,
-    handler: Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, None]],
-) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
-    async def _handle(call: ServiceCall) -> None:
-        await handler(hass, call)
-
-    return _handle

@@ -1,0 +1,41 @@
+"""The Reconnect button: drop the link and connect again now."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import ButtonEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import WebSocketClientEntity
+from .errors import validation_error
+from .runtime import WebSocketClient, WebSocketClientConfigEntry
+from .services import check_can_connect
+
+# Acts on the link directly; nothing to limit
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: WebSocketClientConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the Reconnect button of an entry."""
+    async_add_entities([ReconnectButton(entry.runtime_data)])
+
+
+class ReconnectButton(WebSocketClientEntity, ButtonEntity):
+    """Drop the link and reconnect without waiting for the retry interval."""
+
+    _attr_translation_key = "reconnect"
+
+    def __init__(self, client: WebSocketClient) -> None:
+        """Create the button for one entry."""
+        super().__init__(client, "reconnect")
+
+    async def async_press(self) -> None:
+        """Reconnect now (refused when the link may not run)."""
+        check_can_connect(self.client)
+        if not self.client.connection_enabled:
+            raise validation_error("connection_switched_off", name=self.client.name)
+        await self.client.async_reconnect()

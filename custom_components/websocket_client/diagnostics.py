@@ -1,0 +1,61 @@
+"""Diagnostics download: settings, consent and statistics, with secrets redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import CONF_URL
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_CA_CERT, CONF_HEADERS
+from .headers import mask_headers
+from .runtime import WebSocketClientConfigEntry
+from .url import MASK, mask_url
+
+
+def redact_entry_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Entry data with URL credentials, query values, header values and CA masked."""
+    redacted = dict(data)
+    redacted[CONF_URL] = mask_url(data[CONF_URL])
+    if CONF_HEADERS in data:
+        redacted[CONF_HEADERS] = mask_headers(data[CONF_HEADERS])
+    if data.get(CONF_CA_CERT):
+        redacted[CONF_CA_CERT] = MASK
+    return redacted
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+) -> dict[str, Any]:
+    """What a bug report needs, and no secret."""
+    client = entry.runtime_data
+    statistics = client.statistics
+    settings = client.settings
+    return {
+        "entry": {
+            "title": entry.title,
+            "data": redact_entry_data(dict(entry.data)),
+            "options": dict(entry.options),
+        },
+        "status": client.status.value,
+        "link": {
+            "url": client.masked_url,
+            "headers": mask_headers(settings.headers),
+            "subprotocols": list(settings.subprotocols),
+            "tls": settings.ssl if isinstance(settings.ssl, bool) else "custom CA",
+            "retry_interval": settings.retry_interval,
+            "connect_timeout": settings.connect_timeout,
+            "heartbeat": settings.heartbeat,
+            "idle_timeout": settings.idle_timeout,
+            "max_message_size": settings.max_message_size,
+        },
+        "statistics": {
+            "messages_received": statistics.messages_received,
+            "messages_sent": statistics.messages_sent,
+            "connects": statistics.connects,
+            "reconnects": statistics.reconnects,
+            "last_connected": statistics.last_connected,
+            "last_error": statistics.last_error,
+            "heartbeat_round_trip": statistics.heartbeat_round_trip,
+        },
+    }

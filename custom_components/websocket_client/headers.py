@@ -1,0 +1,75 @@
+"""Extra handshake headers: parsing the form's text, masking, keeping secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import re
+from typing import Final
+
+from .url import MASK
+
+# RFC 9110 token characters
+_HEADER_NAME: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+# Headers the WebSocket handshake itself sets; overriding them breaks it.
+RESERVED_HEADERS: Final = frozenset(
+    {
+        "host",
+        "upgrade",
+        "connection",
+        "content-length",
+        "transfer-encoding",
+        "sec-websocket-key",
+        "sec-websocket-version",
+        "sec-websocket-extensions",
+        "sec-websocket-protocol",
+    }
+)
+
+
+class InvalidHeadersError(ValueError):
+    """Header text that cannot be used; `reason` is a translation key."""
+
+    def __init__(self, reason: str) -> None:
+        """Remember which translated error explains the problem."""
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_headers(
+    text: str, previous: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Headers from "Name: value" lines.
+
+    A value of exactly the mask keeps the previously stored value, so forms can
+    show stored headers without revealing them.
+    """
+    previous_by_name = {name.lower(): value for name, value in (previous or {}).items()}
+    headers: dict[str, str] = {}
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        name, separator, value = line.partition(":")
+        name, value = name.strip(), value.strip()
+        if not separator or not _HEADER_NAME.match(name):
+            raise InvalidHeadersError("invalid_headers")
+        if name.lower() in RESERVED_HEADERS:
+            raise InvalidHeadersError("reserved_header")
+        if "\r" in value or "\n" in value:
+            raise InvalidHeadersError("invalid_headers")
+        if value == MASK:
+            if name.lower() not in previous_by_name:
+                raise InvalidHeadersError("masked_header_unknown")
+            value = previous_by_name[name.lower()]
+        headers[name] = value
+    return headers
+
+
+def masked_headers_text(headers: Mapping[str, str]) -> str:
+    """The form text of stored headers with every value masked."""
+    return "\n".join(f"{name}: {MASK}" for name in headers)
+
+
+def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Header names with masked values, for diagnostics and logs."""
+    return dict.fromkeys(headers, MASK)
