@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from pathlib import Path
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL
 from homeassistant.core import HomeAssistant
 import pytest
@@ -22,6 +24,7 @@ from custom_components.websocket_client.const import (
 )
 from custom_components.websocket_client.url import url_origin
 
+from .certificates import CertificateSet, make_certificates
 from .ws_server import RecordingWebSocketServer
 
 type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
@@ -44,6 +47,12 @@ def fail_on_frame_helper_reports(caplog: pytest.LogCaptureFixture) -> Generator[
         and "Detected" in record.getMessage()
     ]
     assert not reports, reports
+
+
+@pytest.fixture
+def certificates(tmp_path: Path) -> CertificateSet:
+    """A CA and a server certificate for 127.0.0.1."""
+    return make_certificates(tmp_path)
 
 
 @pytest.fixture
@@ -75,8 +84,15 @@ def entry_data(
 
 
 @pytest.fixture
-def add_entry(hass: HomeAssistant, ws_server: RecordingWebSocketServer) -> EntryFactory:
-    """Add and set up an entry pointing at the test server (short timings)."""
+async def add_entry(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer
+) -> AsyncGenerator[EntryFactory]:
+    """Add and set up entries pointing at the test server (short timings).
+
+    The entries are unloaded before the server stops, so no link races the
+    server's shutdown.
+    """
+    added: list[MockConfigEntry] = []
 
     async def _add(
         *,
@@ -93,8 +109,12 @@ def add_entry(hass: HomeAssistant, ws_server: RecordingWebSocketServer) -> Entry
             options={CONF_RETRY_INTERVAL: 0.1, **(options or {})},
         )
         entry.add_to_hass(hass)
+        added.append(entry)
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
         return entry
 
-    return _add
+    yield _add
+    for entry in added:
+        if entry.state is ConfigEntryState.LOADED:
+            await hass.config_entries.async_unload(entry.entry_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import ssl
+import threading
 
 from aiohttp import WSMsgType, web
 
@@ -19,14 +21,23 @@ class ReceivedFrame:
 
 @dataclass
 class RecordingWebSocketServer:
-    """Counts handshakes, records frames and close codes, pushes on demand."""
+    """Counts handshakes, records frames and close codes, pushes on demand.
+
+    `reject_status` makes the server answer upgrades with that HTTP status;
+    `replies` maps a received text to the text the server answers with.
+    """
 
     handshakes: int = 0
     request_paths: list[str] = field(default_factory=list)
+    request_headers: list[dict[str, str]] = field(default_factory=list)
     frames: list[ReceivedFrame] = field(default_factory=list)
     client_close_codes: list[int | None] = field(default_factory=list)
     clients: list[web.WebSocketResponse] = field(default_factory=list)
     autoping: bool = True
+    protocols: tuple[str, ...] = ()
+    reject_status: int | None = None
+    replies: dict[str, list[str]] = field(default_factory=dict)
+    ssl_context: ssl.SSLContext | None = None
     port: int = 0
     _runner: web.AppRunner | None = None
     _stopping: bool = False
@@ -34,21 +45,21 @@ class RecordingWebSocketServer:
     @property
     def url(self) -> str:
         """Where clients connect."""
-        return f"ws://127.0.0.1:{self.port}/ws"
+        scheme = "wss" if self.ssl_context else "ws"
+        return f"{scheme}://127.0.0.1:{self.port}/ws"
 
     async def start(self) -> None:
-        """Listen on a free port of 127.0.0.1."""
+        """Listen on a free port of 127.0.0.1 (or the port used before)."""
         app = web.Application()
         app.router.add_get("/{tail:.*}", self._handle)
         self._stopping = False
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        site = web.TCPSite(
+            self._runner, "127.0.0.1", self.port, ssl_context=self.ssl_context
+        )
         await site.start()
-        server = site._server
-        assert server is not None
-        sockets = server.sockets  # type: ignore[attr-defined]
-        self.port = sockets[0].getsockname()[1]
+        self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         """Close every client and stop listening."""
@@ -62,7 +73,10 @@ class RecordingWebSocketServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.handshakes += 1
         self.request_paths.append(request.path_qs)
-        ws = web.WebSocketResponse(autoping=self.autoping)
+        self.request_headers.append(dict(request.headers))
+        if self.reject_status is not None:
+            return web.Response(status=self.reject_status)
+        ws = web.WebSocketResponse(autoping=self.autoping, protocols=self.protocols)
         await ws.prepare(request)
         if self._stopping:
             await ws.close(code=1001)
@@ -72,6 +86,9 @@ class RecordingWebSocketServer:
             async for msg in ws:
                 if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                     self.frames.append(ReceivedFrame(msg.type, msg.data))
+                if msg.type is WSMsgType.TEXT:
+                    for reply in self.replies.get(msg.data, []):
+                        await ws.send_str(reply)
         finally:
             self.clients.remove(ws)
             self.client_close_codes.append(ws.close_code)
@@ -98,3 +115,31 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> Non
     async with asyncio.timeout(timeout):
         while not predicate():
             await asyncio.sleep(0.01)
+
+
+class ServerThread:
+    """Runs a server on its own event loop, as a separate machine would.
+
+    Needed where the server's own errors (failed TLS handshakes, aborted
+    connections) must not land in Home Assistant's loop.
+    """
+
+    def __init__(self, server: RecordingWebSocketServer) -> None:
+        """Prepare the loop and thread; nothing runs before start()."""
+        self.server = server
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="test websocket server"
+        )
+
+    def start(self) -> None:
+        """Start the loop and the server in it."""
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.server.start(), self._loop).result(5)
+
+    def stop(self) -> None:
+        """Stop the server, the loop and the thread."""
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self._loop).result(5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()

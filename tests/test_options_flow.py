@@ -1,0 +1,114 @@
+"""The options flow: every option, translated range errors, applied without reload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+
+from custom_components.websocket_client.const import OPTION_DEFAULTS
+
+from .conftest import EntryFactory
+from .test_link import wait_connected
+from .ws_server import RecordingWebSocketServer, wait_until
+
+ALL_OPTIONS = {
+    "retry_interval": 1,
+    "heartbeat": 30,
+    "idle_timeout": 60,
+    "connect_timeout": 10,
+    "max_message_size": 4194304,
+    "event_payload_limit": 32768,
+}
+
+
+async def save_options(
+    hass: HomeAssistant, entry_id: str, options: dict[str, Any]
+) -> dict[str, Any]:
+    """Open the options flow and submit it."""
+    result = await hass.config_entries.options.async_init(entry_id)
+    assert result["type"] is FlowResultType.FORM
+    return dict(
+        await hass.config_entries.options.async_configure(result["flow_id"], options)
+    )
+
+
+async def test_form_shows_defaults(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Every option is offered with its current value or default."""
+    entry = await add_entry(options={"retry_interval": 7})
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    schema = result["data_schema"]
+    assert schema is not None
+    defaults = {str(key): key.default() for key in schema.schema}
+    assert defaults == {**OPTION_DEFAULTS, "retry_interval": 7}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("retry_interval", 0),
+        ("heartbeat", -1),
+        ("idle_timeout", 86401),
+        ("connect_timeout", 0),
+        ("max_message_size", -1),
+        ("event_payload_limit", 16 * 1024 * 1024 + 1),
+    ],
+)
+async def test_out_of_range_errors(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    key: str,
+    value: int,
+) -> None:
+    """Each out-of-range option gets its own translated error and nothing saves."""
+    entry = await add_entry()
+    result = await save_options(hass, entry.entry_id, {**ALL_OPTIONS, key: value})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {key: f"{key}_out_of_range"}
+    assert entry.options == {"retry_interval": 0.1}
+
+
+async def test_timing_change_reconnects_without_reload(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A changed timing option makes the link again; the entry is not reloaded."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    client = entry.runtime_data
+    result = await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": 5})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await wait_until(lambda: ws_server.handshakes == 2)
+    await wait_connected(hass)
+    assert entry.runtime_data is client
+    assert client.settings.heartbeat == 5
+    assert ws_server.client_close_codes == [1000]
+
+
+async def test_payload_limit_change_keeps_link(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The event payload limit applies at once without touching the link."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "event_payload_limit": 4})
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.options["event_payload_limit"] == 4
+    assert ws_server.handshakes == 1
+
+
+async def test_options_of_a_disconnected_entry_stay_disconnected(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Saving options never starts a link the user switched off."""
+    entry = await add_entry(connection_enabled=False)
+    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": 5})
+    state = hass.states.get("sensor.living_room_status")
+    assert state is not None
+    assert state.state == "disconnected"
+    assert ws_server.handshakes == 0

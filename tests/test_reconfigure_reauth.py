@@ -1,0 +1,172 @@
+"""Reconfigure (URL, headers, TLS) and reauthentication after 401/403."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import config_validation as cv
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous_serialize
+
+from custom_components.websocket_client.const import DOMAIN
+
+from .certificates import CertificateSet
+from .conftest import EntryFactory
+from .test_link import STATUS, state_of, wait_connected
+from .ws_server import RecordingWebSocketServer, wait_until
+
+
+async def reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
+) -> dict[str, Any]:
+    """Run the reconfigure flow with one submission."""
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    return dict(
+        await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    )
+
+
+async def test_reconfigure_same_origin_keeps_consent(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A new path and header on the same origin reconnect without asking again."""
+    entry = await add_entry(headers={"Authorization": "Bearer old"})
+    await wait_connected(hass)
+    result = await reconfigure(
+        hass,
+        entry,
+        {
+            "url": ws_server.url + "/v2",
+            "advanced": {"headers": "Authorization: ***\nX-Extra: 1"},
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    await wait_until(lambda: ws_server.handshakes == 2)
+    await wait_connected(hass)
+    assert ws_server.request_paths[-1] == "/ws/v2"
+    assert ws_server.request_headers[-1]["Authorization"] == "Bearer old"
+    assert ws_server.request_headers[-1]["X-Extra"] == "1"
+
+
+async def test_reconfigure_new_origin_asks_again(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A different port puts the entry back to awaiting approval."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    result = await reconfigure(hass, entry, {"url": "ws://127.0.0.1:1/ws"})
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert state_of(hass, STATUS) == "awaiting_approval"
+    await asyncio.sleep(0.3)
+    assert ws_server.handshakes == 1
+
+
+async def test_reconfigure_form_hides_secrets_and_validates(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    certificates: CertificateSet,
+) -> None:
+    """Stored header values and the CA never appear in the form; errors show."""
+    entry = await add_entry(
+        headers={"Authorization": "Bearer s3cret"}, ca_cert=certificates.ca_pem
+    )
+    result = await entry.start_reconfigure_flow(hass)
+    # What the frontend receives
+    form = str(
+        voluptuous_serialize.convert(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        )
+    )
+    assert "s3cret" not in form
+    assert "BEGIN CERTIFICATE" not in form
+    assert "Authorization: ***" in form
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"url": "http://x", "advanced": {"headers": "nope"}}
+    )
+    assert result["errors"] == {"url": "invalid_scheme", "headers": "invalid_headers"}
+
+
+async def test_reconfigure_to_another_entrys_url_aborts(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Two entries cannot end up with the same URL."""
+    await add_entry(decision=None)
+    other = await add_entry(decision=None, url=ws_server.url + "?b", title="Other")
+    result = await reconfigure(hass, other, {"url": ws_server.url})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_credentials_refused_stop_retrying_and_reauth_resumes(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    status: int,
+) -> None:
+    """401/403: no retries, a reauth flow; new headers are tested, then used."""
+    ws_server.reject_status = status
+    entry = await add_entry(headers={"Authorization": "Bearer expired"})
+    await wait_until(lambda: state_of(hass, STATUS) == "authentication_failed")
+    await asyncio.sleep(0.3)  # three retry intervals
+    assert ws_server.handshakes == 1
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    flow_id = flows[0]["flow_id"]
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"headers": "Authorization: Bearer still-wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    ws_server.reject_status = None
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"headers": "Authorization: Bearer fresh"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    await wait_connected(hass)
+    assert entry.data["headers"] == {"Authorization": "Bearer fresh"}
+    assert ws_server.request_headers[-1]["Authorization"] == "Bearer fresh"
+
+
+async def test_reauth_reports_unreachable_server_and_bad_headers(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A server that is down or headers that do not parse keep the form open."""
+    ws_server.reject_status = 401
+    entry = await add_entry()
+    await wait_until(lambda: state_of(hass, STATUS) == "authentication_failed")
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"headers": "broken"}
+    )
+    assert result["errors"] == {"headers": "invalid_headers"}
+    await ws_server.stop()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"headers": "Authorization: x"}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_other_http_answers_are_retried(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """404 and 500 are ordinary failures: retried, no reauthentication."""
+    ws_server.reject_status = 500
+    entry = await add_entry()
+    await wait_until(lambda: ws_server.handshakes >= 3)
+    assert state_of(hass, STATUS) in ("waiting_to_retry", "connecting")
+    assert entry.runtime_data.statistics.last_error == "handshake rejected: HTTP 500"
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
