@@ -81,6 +81,15 @@ async def test_advanced_field_errors(
     assert result["errors"] == errors
 
 
+async def test_url_credentials_and_authorization_header_conflict(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer
+) -> None:
+    """Credentials in the URL already make the Authorization header."""
+    url = ws_server.url.replace("ws://", "ws://user:pw@")
+    result = await submit_user_step(hass, url, {"headers": "authorization: Basic x"})
+    assert result["errors"] == {"headers": "authorization_conflict"}
+
+
 async def test_headers_and_subprotocols_reach_the_server(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer
 ) -> None:

@@ -30,6 +30,7 @@ class RecordingListener:
         self.closed: list[LinkClosed] = []
         self.texts: list[str] = []
         self.binaries: list[bytes] = []
+        self.round_trips: list[float] = []
         self.fail_on_text = False
 
     def connection_state_changed(
@@ -51,6 +52,10 @@ class RecordingListener:
     def binary_received(self, data: bytes) -> None:
         """Record a binary message."""
         self.binaries.append(data)
+
+    def heartbeat_answered(self, round_trip: float) -> None:
+        """Record a heartbeat round trip."""
+        self.round_trips.append(round_trip)
 
     def problems(self) -> list[str]:
         """Every reported reason for waiting to retry."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -19,6 +20,9 @@ from .certificates import CertificateSet
 from .conftest import EntryFactory
 from .test_link import STATUS, state_of, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
+
+# Typed in newer releases only; the alias keeps one call for both.
+serialize: Callable[..., Any] = voluptuous_serialize.convert
 
 
 async def reconfigure(
@@ -82,11 +86,7 @@ async def test_reconfigure_form_hides_secrets_and_validates(
     )
     result = await entry.start_reconfigure_flow(hass)
     # What the frontend receives
-    form = str(
-        voluptuous_serialize.convert(
-            result["data_schema"], custom_serializer=cv.custom_serializer
-        )
-    )
+    form = str(serialize(result["data_schema"], custom_serializer=cv.custom_serializer))
     assert "s3cret" not in form
     assert "BEGIN CERTIFICATE" not in form
     assert "Authorization: ***" in form

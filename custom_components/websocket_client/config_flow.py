@@ -129,7 +129,7 @@ def validate_user_input(user_input: Mapping[str, Any]) -> dict[str, str]:
 
 
 def parse_advanced(
-    advanced: Mapping[str, Any], stored: Mapping[str, Any]
+    advanced: Mapping[str, Any], stored: Mapping[str, Any], url: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Entry data from the advanced section, and per-field errors.
 
@@ -143,6 +143,12 @@ def parse_advanced(
         )
     except InvalidHeadersError as err:
         errors[CONF_HEADERS] = err.reason
+    else:
+        if _has_credentials(url) and any(
+            name.lower() == "authorization" for name in data[CONF_HEADERS]
+        ):
+            # aiohttp turns URL credentials into an Authorization header itself.
+            errors[CONF_HEADERS] = "authorization_conflict"
     subprotocols = [
         name.strip() for name in advanced.get(CONF_SUBPROTOCOLS, []) if name.strip()
     ]
@@ -159,6 +165,14 @@ def parse_advanced(
             errors[CONF_CA_CERT] = "invalid_ca_cert"
         data[CONF_CA_CERT] = ca_cert
     return data, errors
+
+
+def _has_credentials(url: str) -> bool:
+    try:
+        parsed = parse_websocket_url(url)
+    except InvalidWebSocketUrlError:
+        return False
+    return parsed.user is not None
 
 
 def _advanced_section(stored: Mapping[str, Any]) -> section:
@@ -211,7 +225,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors = validate_user_input(user_input)
             advanced, advanced_errors = parse_advanced(
-                user_input.get(CONF_ADVANCED, {}), {}
+                user_input.get(CONF_ADVANCED, {}), {}, str(user_input.get(CONF_URL, ""))
             )
             errors |= advanced_errors
             if not errors:
@@ -252,7 +266,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
             url = str(user_input.get(CONF_URL, "")).strip()
             errors = _url_errors(url)
             advanced, advanced_errors = parse_advanced(
-                user_input.get(CONF_ADVANCED, {}), entry.data
+                user_input.get(CONF_ADVANCED, {}), entry.data, url
             )
             errors |= advanced_errors
             if not errors:

@@ -10,6 +10,10 @@ from typing import Any
 from .const import ATTR_DATA_BASE64, ATTR_JSON, ATTR_TEXT, ATTR_TYPE
 
 
+class ReplyLostError(Exception):
+    """The link closed while a request waited for its reply."""
+
+
 @dataclass(slots=True)
 class ReplyMatcher:
     """What a reply must look like; no criteria means the next message."""
@@ -95,9 +99,9 @@ class PendingRequests:
                 self._pending.remove(request)
                 return
 
-    def fail_all(self, error: Exception) -> None:
+    def fail_all(self) -> None:
         """The link ended: no reply can come any more."""
         for request in self._pending:
             if not request.reply.done():
-                request.reply.set_exception(error)
+                request.reply.set_exception(ReplyLostError())
         self._pending.clear()

@@ -28,7 +28,6 @@ from .connection import (
     ConnectionSettings,
     ConnectionState,
     LinkClosed,
-    NotConnectedError,
     WebSocketConnection,
 )
 from .const import (
@@ -289,8 +288,8 @@ class WebSocketClient:
     ) -> dict[str, Any]:
         """Send, then wait for the first message that matches.
 
-        Raises NotConnectedError when the link is or goes down, TimeoutError
-        when no reply matches in time.
+        Raises NotConnectedError when the link is down, ReplyLostError when it
+        closes while waiting, TimeoutError when no reply matches in time.
         """
         # Registered before sending: a fast server may answer before send returns.
         request = self._requests.add(matcher)
@@ -404,7 +403,7 @@ class WebSocketClient:
 
     def connection_closed(self, closed: LinkClosed) -> None:
         """Fire the disconnected event; pending requests cannot be answered."""
-        self._requests.fail_all(NotConnectedError())
+        self._requests.fail_all()
         self.hass.bus.async_fire(
             EVENT_DISCONNECTED,
             {

@@ -43,7 +43,7 @@ from .const import (
     LinkStatus,
 )
 from .errors import action_error, validation_error
-from .request import ReplyMatcher
+from .request import ReplyLostError, ReplyMatcher
 from .runtime import WebSocketClient, WebSocketClientConfigEntry
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
@@ -150,8 +150,8 @@ async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
     try:
         return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
     except NotConnectedError as err:
-        if client.is_connected:
-            raise not_connected(client) from err
+        raise not_connected(client) from err
+    except ReplyLostError as err:
         raise action_error("request_connection_lost", name=client.name) from err
     except TimeoutError as err:
         raise action_error(

@@ -1,0 +1,164 @@
+"""The request action: send, then return the matching reply."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
+
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+
+from .conftest import EntryFactory
+from .test_link import wait_connected
+from .ws_server import RecordingWebSocketServer, wait_until
+
+
+async def request(hass: HomeAssistant, entry_id: str, **data: Any) -> dict[str, Any]:
+    """Call the request action and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "request",
+        {"config_entry_id": entry_id, **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def test_reply_matching_a_json_subset(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Unrelated messages are skipped; the subset match returns the reply."""
+    ws_server.replies['{"id":7,"op":"get"}'] = [
+        '{"id":6,"value":"old"}',
+        "not json",
+        '{"id":7,"value":{"temp":21,"unit":"C"}}',
+    ]
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    entry = await add_entry()
+    await wait_connected(hass)
+    response = await request(
+        hass, entry.entry_id, json={"id": 7, "op": "get"}, match={"id": 7}
+    )
+    assert response == {
+        "type": "text",
+        "text": '{"id":7,"value":{"temp":21,"unit":"C"}}',
+        "json": {"id": 7, "value": {"temp": 21, "unit": "C"}},
+        "data_base64": None,
+    }
+    await wait_until(lambda: len(messages) == 3)  # replies are still events
+
+
+async def test_reply_matching_a_regex_and_the_next_message(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """match_regex searches the text; without criteria the next message wins."""
+    ws_server.replies["ping"] = ["noise", "pong 42"]
+    entry = await add_entry()
+    await wait_connected(hass)
+    response = await request(
+        hass, entry.entry_id, message="ping", match_regex=r"^pong \d+"
+    )
+    assert response["text"] == "pong 42"
+    assert response["json"] is None
+
+    response = await request(hass, entry.entry_id, message="ping")
+    assert response["text"] == "noise"
+
+
+async def test_binary_reply(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A binary reply comes back as base64."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    task = asyncio.create_task(request(hass, entry.entry_id, data_base64="AQI="))
+    await wait_until(lambda: len(ws_server.frames) == 1)
+    await ws_server.push_bytes(b"\x01\x02\x03")
+    assert await task == {
+        "type": "binary",
+        "text": None,
+        "json": None,
+        "data_base64": "AQID",
+    }
+
+
+async def test_concurrent_requests_get_their_own_replies(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Replies arriving in reverse order still reach the right callers."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    calls = [
+        asyncio.create_task(
+            request(hass, entry.entry_id, json={"id": n}, match={"id": n})
+        )
+        for n in range(5)
+    ]
+    await wait_until(lambda: len(ws_server.frames) == 5)
+    for n in reversed(range(5)):
+        await ws_server.push_text(json.dumps({"id": n, "square": n * n}))
+    responses = await asyncio.gather(*calls)
+    assert [r["json"]["square"] for r in responses] == [0, 1, 4, 9, 16]
+
+
+async def test_timeout_and_lost_connection(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """No matching reply in time, or the link closing, give translated errors."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    with pytest.raises(HomeAssistantError) as err:
+        await request(hass, entry.entry_id, message="hi", match={"id": 1}, timeout=0.2)
+    assert err.value.translation_key == "request_timeout"
+    assert err.value.translation_placeholders == {
+        "name": "Living room",
+        "timeout": "0.2",
+    }
+
+    task = asyncio.create_task(request(hass, entry.entry_id, message="hi", timeout=5))
+    await wait_until(lambda: len(ws_server.frames) == 2)
+    await ws_server.close_clients(1011)
+    with pytest.raises(HomeAssistantError) as err:
+        await task
+    assert err.value.translation_key == "request_connection_lost"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"message": "x", "match": {"a": 1}, "match_regex": "a"}, "one_matcher"),
+        ({"message": "x", "match_regex": "("}, "invalid_regex"),
+        ({"match": {"a": 1}}, "exactly_one_payload"),
+    ],
+)
+async def test_invalid_requests(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Bad criteria are refused before anything is sent."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    with pytest.raises(ServiceValidationError) as err:
+        await request(hass, entry.entry_id, **data)
+    assert err.value.translation_key == key
+    assert ws_server.frames == []
+
+
+async def test_request_while_disconnected(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A request on a link that is down fails like send does."""
+    entry = await add_entry(connection_enabled=False)
+    with pytest.raises(ServiceValidationError) as err:
+        await request(hass, entry.entry_id, message="x")
+    assert err.value.translation_key == "not_connected"
