@@ -192,7 +192,7 @@ async def test_heartbeat_without_pong_drops_link(
 @pytest.mark.parametrize(
     ("frame", "reason", "code"),
     [
-        (b"x" * 2048, "message larger than the maximum message size", 1009),
+        (b"x" * 1025, "message larger than the maximum message size", 1009),
         (b"\xff\xfe", "text message that is not valid UTF-8", 1007),
     ],
 )
@@ -221,6 +221,29 @@ async def test_bad_frames_end_link_and_reconnect(
     assert listener.closed[0] == LinkClosed(code, reason)
     assert handshakes >= 2
     assert listener.texts == []
+
+
+async def test_message_of_exactly_the_maximum_size_is_accepted(
+    session: aiohttp.ClientSession,
+) -> None:
+    """The maximum message size is inclusive."""
+
+    async def exact(request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str("y" * 1024)
+        async for _ in ws:
+            pass
+        return ws
+
+    runner, url = await serve(exact)
+    listener = RecordingListener()
+    connection = WebSocketConnection(session, settings(url), listener)
+    connection.start()
+    await wait_until(lambda: len(listener.texts) == 1)
+    await connection.stop(1001)
+    await runner.cleanup()
+    assert listener.closed == [LinkClosed(1001, "closed by Home Assistant")]
 
 
 async def test_abrupt_disconnect_and_listener_errors(

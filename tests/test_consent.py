@@ -276,6 +276,31 @@ async def test_repairs_fix_flow(
     assert notification_for(hass, entry.entry_id) is None
 
 
+async def test_repairs_choice_after_a_decision_elsewhere_aborts(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """A menu left open while someone else decided cannot overturn them."""
+    assert await async_setup_component(hass, "repairs", {})
+    entry = await add_entry(decision=None)
+    client = await hass_client()
+    resp = await client.post(
+        "/api/repairs/issues/fix",
+        json={"handler": DOMAIN, "issue_id": f"consent_{entry.entry_id}"},
+    )
+    flow = await resp.json()
+    await call(hass, "approve", entry.entry_id)
+    resp = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}", json={"next_step_id": "deny"}
+    )
+    result = await resp.json()
+    assert result["type"] == "abort"
+    assert result["reason"] == "already_decided"
+    await wait_connected(hass)
+
+
 async def test_repairs_flow_of_a_decided_entry_aborts(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:

@@ -96,6 +96,23 @@ async def test_reconfigure_form_hides_secrets_and_validates(
     assert result["errors"] == {"url": "invalid_scheme", "headers": "invalid_headers"}
 
 
+async def test_reconfigure_keeps_masked_ca_and_can_drop_it(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    certificates: CertificateSet,
+) -> None:
+    """*** keeps the stored CA certificate; an empty field removes it."""
+    await add_entry(decision=None, url=ws_server.url + "?other", title="Other")
+    entry = await add_entry(decision=None, ca_cert=certificates.ca_pem)
+    await reconfigure(
+        hass, entry, {"url": ws_server.url, "advanced": {"ca_cert": "***"}}
+    )
+    assert entry.data["ca_cert"] == certificates.ca_pem
+    await reconfigure(hass, entry, {"url": ws_server.url, "advanced": {"ca_cert": ""}})
+    assert "ca_cert" not in entry.data
+
+
 async def test_reconfigure_to_another_entrys_url_aborts(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:

@@ -50,6 +50,7 @@ def test_origin(url: str, origin: str) -> None:
         ("ws://", "missing_host"),
         ("", "invalid_url"),
         ("ws://h:70000/", "invalid_url"),
+        ("ws://a b/", "invalid_url"),
     ],
 )
 def test_rejects(url: str, reason: str) -> None:

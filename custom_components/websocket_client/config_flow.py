@@ -271,8 +271,10 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
             errors |= advanced_errors
             if not errors:
                 self._abort_if_url_configured(url, ignore_entry_id=entry.entry_id)
+                # Replaced, not merged: a removed CA certificate must go.
+                kept = {k: v for k, v in entry.data.items() if k != CONF_CA_CERT}
                 return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_URL: url, **advanced}
+                    entry, data={**kept, CONF_URL: url, **advanced}
                 )
         schema = vol.Schema(
             {

@@ -258,7 +258,10 @@ class WebSocketConnection:
                 protocols=settings.subprotocols,
                 ssl=settings.ssl,
                 autoping=False,
-                max_msg_size=settings.max_message_size,
+                # aiohttp refuses sizes >= its limit; the option's maximum is inclusive.
+                max_msg_size=settings.max_message_size + 1
+                if settings.max_message_size
+                else 0,
                 timeout=aiohttp.ClientWSTimeout(
                     ws_receive=None, ws_close=CLOSE_TIMEOUT
                 ),
@@ -353,7 +356,10 @@ async def open_websocket(
             ssl=settings.ssl,
             # Pings and pongs are handled here, to measure and to count as traffic.
             autoping=False,
-            max_msg_size=settings.max_message_size,
+            # aiohttp refuses sizes >= its limit; the option's maximum is inclusive.
+            max_msg_size=settings.max_message_size + 1
+            if settings.max_message_size
+            else 0,
             timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
         )
 

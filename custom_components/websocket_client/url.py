@@ -34,6 +34,8 @@ def parse_websocket_url(raw: str) -> URL:
         raise InvalidWebSocketUrlError("invalid_scheme")
     if not url.host:
         raise InvalidWebSocketUrlError("missing_host")
+    if any(character.isspace() for character in url.raw_host or ""):
+        raise InvalidWebSocketUrlError("invalid_url")
     return url
 
 
