@@ -30,6 +30,8 @@ CLOSE_TIMEOUT: Final = 3.0
 # retrying with the same headers cannot help.
 AUTH_REJECTED_STATUSES: Final = frozenset({401, 403})
 CLOSE_ABNORMAL: Final = 1006
+# Messages handled in a row before the receive loop lets other tasks run
+MAX_BURST: Final = 64
 
 
 class ConnectionState(StrEnum):
@@ -295,7 +297,14 @@ class WebSocketConnection:
         keep_alive = _KeepAlive(settings.heartbeat, settings.idle_timeout, loop.time())
         listener = self._listener
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
+        burst = 0
         while True:
+            burst += 1
+            if burst == MAX_BURST:
+                # receive() does not suspend while frames are buffered; a flood
+                # would otherwise keep the event loop from everything else.
+                burst = 0
+                await asyncio.sleep(0)
             try:
                 msg = await ws.receive(timeout=keep_alive.receive_timeout(loop.time()))
             except TimeoutError:

@@ -29,6 +29,8 @@ CONF_IDLE_TIMEOUT: Final = "idle_timeout"
 CONF_CONNECT_TIMEOUT: Final = "connect_timeout"
 CONF_MAX_MESSAGE_SIZE: Final = "max_message_size"
 CONF_EVENT_PAYLOAD_LIMIT: Final = "event_payload_limit"
+CONF_QUEUE_SIZE: Final = "queue_size"
+CONF_QUEUE_MAX_AGE: Final = "queue_max_age"
 
 DEFAULT_RETRY_INTERVAL: Final = 10
 DEFAULT_HEARTBEAT: Final = 30
@@ -37,6 +39,8 @@ DEFAULT_CONNECT_TIMEOUT: Final = 10
 DEFAULT_MAX_MESSAGE_SIZE: Final = 4 * 1024 * 1024
 # The recorder drops event data over 32 KiB; payloads beyond this are cut.
 DEFAULT_EVENT_PAYLOAD_LIMIT: Final = 32 * 1024
+DEFAULT_QUEUE_SIZE: Final = 100
+DEFAULT_QUEUE_MAX_AGE: Final = 60
 MIN_ACCESS_REASON_LENGTH: Final = 10
 
 # Inclusive ranges of every option: (minimum, maximum)
@@ -47,6 +51,8 @@ OPTION_RANGES: Final[dict[str, tuple[int, int]]] = {
     CONF_CONNECT_TIMEOUT: (1, 300),
     CONF_MAX_MESSAGE_SIZE: (0, 256 * 1024 * 1024),
     CONF_EVENT_PAYLOAD_LIMIT: (0, 16 * 1024 * 1024),
+    CONF_QUEUE_SIZE: (1, 10000),
+    CONF_QUEUE_MAX_AGE: (1, 86400),
 }
 OPTION_DEFAULTS: Final[dict[str, int]] = {
     CONF_RETRY_INTERVAL: DEFAULT_RETRY_INTERVAL,
@@ -55,6 +61,8 @@ OPTION_DEFAULTS: Final[dict[str, int]] = {
     CONF_CONNECT_TIMEOUT: DEFAULT_CONNECT_TIMEOUT,
     CONF_MAX_MESSAGE_SIZE: DEFAULT_MAX_MESSAGE_SIZE,
     CONF_EVENT_PAYLOAD_LIMIT: DEFAULT_EVENT_PAYLOAD_LIMIT,
+    CONF_QUEUE_SIZE: DEFAULT_QUEUE_SIZE,
+    CONF_QUEUE_MAX_AGE: DEFAULT_QUEUE_MAX_AGE,
 }
 
 # Keys of the stored consent decision
@@ -73,6 +81,7 @@ SERVICE_REQUEST: Final = "request"
 ATTR_MATCH: Final = "match"
 ATTR_MATCH_REGEX: Final = "match_regex"
 ATTR_TIMEOUT: Final = "timeout"
+ATTR_QUEUE: Final = "queue"
 DEFAULT_REQUEST_TIMEOUT: Final = 10
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_MESSAGE: Final = "message"
@@ -84,6 +93,7 @@ EVENT_MESSAGE: Final = "websocket_client_message"
 EVENT_CONNECTED: Final = "websocket_client_connected"
 EVENT_DISCONNECTED: Final = "websocket_client_disconnected"
 EVENT_CONSENT: Final = "websocket_client_consent"
+EVENT_SEND_DROPPED: Final = "websocket_client_send_dropped"
 ATTR_ENTRY_ID: Final = "entry_id"
 ATTR_NAME: Final = "name"
 ATTR_TYPE: Final = "type"
@@ -95,6 +105,7 @@ ATTR_CLOSE_CODE: Final = "close_code"
 ATTR_REASON: Final = "reason"
 ATTR_DECISION: Final = "decision"
 ATTR_USER_ID: Final = "user_id"
+ATTR_QUEUED_AT: Final = "queued_at"
 
 MESSAGE_TYPE_TEXT: Final = "text"
 MESSAGE_TYPE_BINARY: Final = "binary"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Callable, Coroutine
+import contextlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 import ssl
 from typing import Any, Final
 
@@ -28,6 +29,7 @@ from .connection import (
     ConnectionSettings,
     ConnectionState,
     LinkClosed,
+    NotConnectedError,
     WebSocketConnection,
 )
 from .const import (
@@ -36,6 +38,7 @@ from .const import (
     ATTR_ENTRY_ID,
     ATTR_JSON,
     ATTR_NAME,
+    ATTR_QUEUED_AT,
     ATTR_REASON,
     ATTR_SIZE,
     ATTR_TEXT,
@@ -51,12 +54,15 @@ from .const import (
     CONF_HEARTBEAT,
     CONF_IDLE_TIMEOUT,
     CONF_MAX_MESSAGE_SIZE,
+    CONF_QUEUE_MAX_AGE,
+    CONF_QUEUE_SIZE,
     CONF_RETRY_INTERVAL,
     CONF_SUBPROTOCOLS,
     CONF_VERIFY_SSL,
     EVENT_CONNECTED,
     EVENT_DISCONNECTED,
     EVENT_MESSAGE,
+    EVENT_SEND_DROPPED,
     LOGGER,
     MESSAGE_TYPE_BINARY,
     MESSAGE_TYPE_TEXT,
@@ -64,6 +70,7 @@ from .const import (
     ConsentDecision,
     LinkStatus,
 )
+from .outbox import Outbox, QueuedMessage
 from .request import PendingRequests, ReplyMatcher
 from .tls import async_ssl_setting
 from .url import mask_url
@@ -109,6 +116,13 @@ def settings_from_entry(
         subprotocols=tuple(data.get(CONF_SUBPROTOCOLS, ())),
         ssl=tls,
     )
+
+
+def payload_size(payload: str | bytes) -> int:
+    """Bytes a payload takes on the wire."""
+    if isinstance(payload, bytes):
+        return len(payload)
+    return len(payload) if payload.isascii() else len(payload.encode())
 
 
 def cut_text(text: str, limit: int) -> str:
@@ -163,6 +177,13 @@ class WebSocketClient:
         self._statistics_listeners: list[Callable[[], None]] = []
         self._message_listeners: list[Callable[[ReceivedMessage], None]] = []
         self._statistics_flush: asyncio.TimerHandle | None = None
+        self._outbox = Outbox(
+            hass.loop,
+            int(option(entry, CONF_QUEUE_SIZE)),
+            float(option(entry, CONF_QUEUE_MAX_AGE)),
+            self._report_dropped,
+        )
+        self._flush_task: asyncio.Task[None] | None = None
         self._connection = WebSocketConnection(
             async_get_clientsession(hass),
             settings,
@@ -240,6 +261,8 @@ class WebSocketClient:
             return
         self._options = dict(self.entry.options)
         self._payload_limit = int(option(self.entry, CONF_EVENT_PAYLOAD_LIMIT))
+        self._outbox.max_size = int(option(self.entry, CONF_QUEUE_SIZE))
+        self._outbox.max_age = float(option(self.entry, CONF_QUEUE_MAX_AGE))
         # TLS settings live in entry data, whose changes reload the entry.
         settings = settings_from_entry(self.entry, self.settings.ssl)
         if settings == self.settings:
@@ -269,19 +292,77 @@ class WebSocketClient:
 
     async def async_shutdown(self, _event: Event | None = None) -> None:
         """Close the link because the entry or Home Assistant goes away."""
+        if self._flush_task is not None:
+            self._flush_task.cancel()
         await self._connection.stop(CLOSE_GOING_AWAY)
+        self._outbox.drop_all("unloaded")
         if self._statistics_flush is not None:
             self._statistics_flush.cancel()
             self._statistics_flush = None
 
-    async def async_send(self, payload: str | bytes) -> None:
-        """Send a text or binary frame; raises NotConnectedError when down."""
+    async def async_send(self, payload: str | bytes, *, queue: bool = False) -> None:
+        """Send a text or binary frame now, or queue it for the link.
+
+        Without `queue`, raises NotConnectedError when the link is down. With
+        it, the message waits (in order) behind queued ones and goes out when
+        the link is up; raises OutboxFullError when the queue is full.
+        """
+        if queue and (len(self._outbox) or not self.is_connected):
+            self._outbox.put(payload)
+            if self.is_connected:
+                self._start_flush()
+            return
+        await self._send_now(payload)
+
+    async def _send_now(self, payload: str | bytes) -> None:
         if isinstance(payload, bytes):
             await self._connection.send_binary(payload)
         else:
             await self._connection.send_text(payload)
         self.statistics.messages_sent += 1
         self._schedule_statistics()
+
+    def _start_flush(self) -> None:
+        if self._flush_task is None and len(self._outbox):
+            self._flush_task = self.entry.async_create_background_task(
+                self.hass, self._flush_outbox(), f"{self.name} send queue"
+            )
+
+    async def _flush_outbox(self) -> None:
+        try:
+            # A link that drops mid-flush keeps the rest for the next link.
+            with contextlib.suppress(NotConnectedError):
+                await self._outbox.flush(self._send_now)
+        finally:
+            self._flush_task = None
+
+    def _report_dropped(self, message: QueuedMessage, reason: str) -> None:
+        kind = (
+            MESSAGE_TYPE_BINARY
+            if isinstance(message.payload, bytes)
+            else (MESSAGE_TYPE_TEXT)
+        )
+        waited = self.hass.loop.time() - message.queued_at
+        LOGGER.warning(
+            "%s: dropped a queued %s message (%s) after %.0f s",
+            self.name,
+            kind,
+            reason,
+            waited,
+        )
+        self.hass.bus.async_fire(
+            EVENT_SEND_DROPPED,
+            {
+                ATTR_ENTRY_ID: self.entry.entry_id,
+                ATTR_NAME: self.name,
+                ATTR_REASON: reason,
+                ATTR_TYPE: kind,
+                ATTR_SIZE: payload_size(message.payload),
+                ATTR_QUEUED_AT: (
+                    dt_util.utcnow() - timedelta(seconds=waited)
+                ).isoformat(),
+            },
+        )
 
     async def async_request(
         self, payload: str | bytes, matcher: ReplyMatcher, reply_timeout: float
@@ -360,6 +441,7 @@ class WebSocketClient:
         self._notify_status()
 
     def _on_connected(self) -> None:
+        self._start_flush()
         statistics = self.statistics
         statistics.connects += 1
         statistics.last_connected = dt_util.utcnow()
@@ -421,7 +503,7 @@ class WebSocketClient:
 
     def text_received(self, text: str) -> None:
         """Publish a text message, answer a request it matches."""
-        size = len(text) if text.isascii() else len(text.encode())
+        size = payload_size(text)
         try:
             parsed: Any = json_loads(text)
             has_json = True

@@ -30,6 +30,7 @@ from .const import (
     ATTR_MATCH,
     ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
+    ATTR_QUEUE,
     ATTR_TIMEOUT,
     DEFAULT_REQUEST_TIMEOUT,
     DOMAIN,
@@ -43,18 +44,22 @@ from .const import (
     LinkStatus,
 )
 from .errors import action_error, validation_error
+from .outbox import OutboxFullError
 from .request import ReplyLostError, ReplyMatcher
-from .runtime import WebSocketClient, WebSocketClientConfigEntry
+from .runtime import WebSocketClient, WebSocketClientConfigEntry, payload_size
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
-SEND_SCHEMA = ENTRY_SCHEMA.extend(
+PAYLOAD_SCHEMA = ENTRY_SCHEMA.extend(
     {
         vol.Optional(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_JSON): object,
         vol.Optional(ATTR_DATA_BASE64): cv.string,
     }
 )
-REQUEST_SCHEMA = SEND_SCHEMA.extend(
+SEND_SCHEMA = PAYLOAD_SCHEMA.extend(
+    {vol.Optional(ATTR_QUEUE, default=False): cv.boolean}
+)
+REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
     {
         vol.Optional(ATTR_MATCH): dict,
         vol.Optional(ATTR_MATCH_REGEX): cv.string,
@@ -133,19 +138,32 @@ def not_connected(client: WebSocketClient) -> Exception:
     )
 
 
+def outgoing_payload(client: WebSocketClient, data: dict[str, Any]) -> str | bytes:
+    """The frame payload, refused when larger than the maximum message size."""
+    payload = encode_outgoing(data)
+    limit = client.settings.max_message_size
+    if limit and payload_size(payload) > limit:
+        raise validation_error(
+            "message_too_large", size=str(payload_size(payload)), limit=str(limit)
+        )
+    return payload
+
+
 async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
     client = get_client(hass, call)
-    payload = encode_outgoing(dict(call.data))
+    payload = outgoing_payload(client, dict(call.data))
     try:
-        await client.async_send(payload)
+        await client.async_send(payload, queue=call.data[ATTR_QUEUE])
     except NotConnectedError as err:
         raise not_connected(client) from err
+    except OutboxFullError as err:
+        raise action_error("send_queue_full", name=client.name) from err
 
 
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     client = get_client(hass, call)
     data = dict(call.data)
-    payload = encode_outgoing(data)
+    payload = outgoing_payload(client, data)
     matcher = reply_matcher(data)
     try:
         return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
