@@ -25,7 +25,7 @@ from custom_components.websocket_client.const import (
 from custom_components.websocket_client.url import url_origin
 
 from .certificates import CertificateSet, make_certificates
-from .ws_server import RecordingWebSocketServer
+from .ws_server import RecordingWebSocketServer, ServerThread
 
 type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
 
@@ -53,6 +53,23 @@ def fail_on_frame_helper_reports(caplog: pytest.LogCaptureFixture) -> Generator[
 def certificates(tmp_path: Path) -> CertificateSet:
     """A CA and a server certificate for 127.0.0.1."""
     return make_certificates(tmp_path)
+
+
+@pytest.fixture
+def tls_server_thread(
+    socket_enabled: None, certificates: CertificateSet
+) -> Generator[RecordingWebSocketServer]:
+    """A wss:// server whose certificate only the test CA vouches for.
+
+    It runs in its own thread: the handshakes it sees fail there, not in
+    Home Assistant's loop.
+    """
+    thread = ServerThread(
+        RecordingWebSocketServer(ssl_context=certificates.server_context)
+    )
+    thread.start()
+    yield thread.server
+    thread.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_USER
@@ -15,30 +14,13 @@ from custom_components.websocket_client.const import DOMAIN
 from .certificates import CertificateSet
 from .conftest import EntryFactory
 from .test_link import STATUS, state_of, wait_connected
-from .ws_server import RecordingWebSocketServer, ServerThread, wait_until
+from .ws_server import RecordingWebSocketServer, wait_until
 
 BASE = {
     "name": "Living room",
     "access_reason": "Mirror the living room lights",
     "retry_interval": 10,
 }
-
-
-@pytest.fixture
-def tls_server(
-    socket_enabled: None, certificates: CertificateSet
-) -> Generator[RecordingWebSocketServer]:
-    """A wss:// server whose certificate only the test CA vouches for.
-
-    It runs in its own thread: the handshakes it sees fail there, not in
-    Home Assistant's loop.
-    """
-    thread = ServerThread(
-        RecordingWebSocketServer(ssl_context=certificates.server_context)
-    )
-    thread.start()
-    yield thread.server
-    thread.stop()
 
 
 async def submit_user_step(
@@ -122,31 +104,31 @@ async def test_headers_and_subprotocols_reach_the_server(
 
 async def test_private_ca_connects(
     hass: HomeAssistant,
-    tls_server: RecordingWebSocketServer,
+    tls_server_thread: RecordingWebSocketServer,
     add_entry: EntryFactory,
     certificates: CertificateSet,
 ) -> None:
     """With the private CA, a wss:// server with its certificate is trusted."""
-    await add_entry(url=tls_server.url, ca_cert=certificates.ca_pem)
+    await add_entry(url=tls_server_thread.url, ca_cert=certificates.ca_pem)
     await wait_connected(hass)
-    assert tls_server.handshakes == 1
+    assert tls_server_thread.handshakes == 1
 
 
 async def test_unverifiable_certificate_is_refused_unless_verification_off(
     hass: HomeAssistant,
-    tls_server: RecordingWebSocketServer,
+    tls_server_thread: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
     """Verification on: the certificate fails. Off: the link comes up."""
-    strict = await add_entry(url=tls_server.url, title="Strict")
+    strict = await add_entry(url=tls_server_thread.url, title="Strict")
     await wait_until(
         lambda: state_of(hass, "sensor.strict_status") == "waiting_to_retry"
     )
     assert strict.runtime_data.statistics.last_error == (
         "TLS certificate verification failed"
     )
-    assert tls_server.handshakes == 0
+    assert tls_server_thread.handshakes == 0
 
-    await add_entry(url=tls_server.url + "?lenient", verify_ssl=False)
+    await add_entry(url=tls_server_thread.url + "?lenient", verify_ssl=False)
     await wait_connected(hass)
     assert state_of(hass, STATUS) == "connected"

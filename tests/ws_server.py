@@ -36,6 +36,8 @@ class RecordingWebSocketServer:
     autoping: bool = True
     protocols: tuple[str, ...] = ()
     reject_status: int | None = None
+    reject_path_prefix: str | None = None
+    close_after_frames: int | None = None
     replies: dict[str, list[str]] = field(default_factory=dict)
     ssl_context: ssl.SSLContext | None = None
     port: int = 0
@@ -74,8 +76,11 @@ class RecordingWebSocketServer:
         self.handshakes += 1
         self.request_paths.append(request.path_qs)
         self.request_headers.append(dict(request.headers))
-        if self.reject_status is not None:
-            return web.Response(status=self.reject_status)
+        rejected_path = self.reject_path_prefix and request.path.startswith(
+            self.reject_path_prefix
+        )
+        if self.reject_status is not None or rejected_path:
+            return web.Response(status=self.reject_status or 500)
         ws = web.WebSocketResponse(autoping=self.autoping, protocols=self.protocols)
         await ws.prepare(request)
         if self._stopping:
@@ -86,6 +91,10 @@ class RecordingWebSocketServer:
             async for msg in ws:
                 if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                     self.frames.append(ReceivedFrame(msg.type, msg.data))
+                    if self.close_after_frames and (
+                        len(self.frames) % self.close_after_frames == 0
+                    ):
+                        await ws.close(code=1012, message=b"restarting")
                 if msg.type is WSMsgType.TEXT:
                     for reply in self.replies.get(msg.data, []):
                         await ws.send_str(reply)

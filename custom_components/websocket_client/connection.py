@@ -246,6 +246,11 @@ class WebSocketConnection:
                     return problem
             except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as err:
                 problem = describe_connect_error(err, self.settings)
+            except Exception as err:
+                # A bug below us (a resolver, a TLS library) must not end the
+                # retries for good; the outage log line carries the reason.
+                _LOGGER.debug("Unexpected error while connecting", exc_info=True)
+                problem = describe_connect_error(err, self.settings)
             else:
                 problem = await self._serve(ws)
             self._set_state(ConnectionState.WAITING_TO_RETRY, problem)
