@@ -43,6 +43,7 @@ async def submit_user_step(
         ({"headers": "no colon here"}, {"headers": "invalid_headers"}),
         ({"headers": "Bad Name: x"}, {"headers": "invalid_headers"}),
         ({"headers": "Sec-WebSocket-Key: x"}, {"headers": "reserved_header"}),
+        ({"headers": "X-Name: héllo"}, {"headers": "invalid_header_value"}),
         ({"headers": "Authorization: ***"}, {"headers": "masked_header_unknown"}),
         ({"subprotocols": ["ok", "not ok"]}, {"subprotocols": "invalid_subprotocol"}),
         (

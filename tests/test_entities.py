@@ -11,6 +11,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.json import json_bytes
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -172,30 +173,40 @@ async def test_diagnostic_sensors(
     )
 
 
-async def test_payload_limit_cuts_and_flags(
+async def test_payload_limit_keeps_events_within_it(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """Payloads over the limit are cut on a character/quad boundary and flagged."""
+    """Over the limit: json left out first, then text or base64 cut and flagged."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry(options={"event_payload_limit": 8})
+    await add_entry(options={"event_payload_limit": 1024})
     await wait_connected(hass)
-    long_json = json.dumps({"k": "v" * 20})
-    await ws_server.push_text("ééééé")  # 10 bytes
-    await ws_server.push_text(long_json)
-    await ws_server.push_bytes(bytes(range(10)))
-    await ws_server.push_text("short")
+    accented = "é" * 1000  # 2000 bytes
+    mid_json = json.dumps({"k": "v" * 600})
+    raw = bytes(range(256)) * 4
+    await ws_server.push_text(accented)
+    await ws_server.push_text(mid_json)
+    await ws_server.push_bytes(raw)
+    await ws_server.push_text('{"short": true}')
     await wait_until(lambda: len(messages) == 4)
-    assert messages[0].data["text"] == "éééé"
-    assert messages[0].data["truncated"] is True
-    assert messages[0].data["size"] == 10
-    assert messages[1].data["text"] == long_json[:8]
-    assert "json" not in messages[1].data
-    assert base64.b64decode(messages[2].data["data_base64"]) == bytes(range(6))
-    assert messages[2].data["truncated"] is True
-    assert "truncated" not in messages[3].data
+    for message in messages:
+        assert len(json_bytes(message.data)) <= 1024
+    cut_text, no_json, cut_binary, short = (m.data for m in messages)
+    assert cut_text["truncated"] is True
+    assert cut_text["size"] == 2000
+    assert 0 < len(cut_text["text"]) < 1000
+    assert accented.startswith(cut_text["text"])
+    assert no_json["truncated"] is True
+    assert no_json["text"] == mid_json
+    assert "json" not in no_json
+    assert cut_binary["truncated"] is True
+    kept = base64.b64decode(cut_binary["data_base64"])
+    assert 0 < len(kept) < len(raw)
+    assert raw.startswith(kept)
+    assert short["json"] == {"short": True}
+    assert "truncated" not in short
     state = hass.states.get(MESSAGE)
     assert state is not None
-    assert state.attributes["text"] == "short"
+    assert state.attributes["json"] == {"short": True}
 
 
 async def test_status_of_a_denied_entry_and_unload(

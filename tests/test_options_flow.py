@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -88,6 +89,35 @@ async def test_timing_change_reconnects_without_reload(
     assert entry.runtime_data is client
     assert client.settings.heartbeat == 5
     assert ws_server.client_close_codes == [1000]
+
+
+async def test_retry_and_connect_timeout_apply_without_reconnecting(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Values read at each attempt need no new link."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await save_options(
+        hass,
+        entry.entry_id,
+        {**ALL_OPTIONS, "retry_interval": 30, "connect_timeout": 5},
+    )
+    assert entry.runtime_data.settings.retry_interval == 30
+    assert entry.runtime_data.settings.connect_timeout == 5
+    await asyncio.sleep(0.2)
+    assert ws_server.handshakes == 1
+
+
+async def test_options_do_not_retry_refused_credentials(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """After a 401, saving options does not try the same credentials again."""
+    ws_server.reject_status = 401
+    entry = await add_entry()
+    await wait_until(lambda: entry.runtime_data.status.value == "authentication_failed")
+    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": 5})
+    await asyncio.sleep(0.2)
+    assert ws_server.handshakes == 1
 
 
 async def test_payload_limit_change_keeps_link(

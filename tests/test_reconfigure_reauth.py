@@ -9,7 +9,7 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous_serialize
@@ -72,6 +72,33 @@ async def test_reconfigure_new_origin_asks_again(
     assert state_of(hass, STATUS) == "awaiting_approval"
     await asyncio.sleep(0.3)
     assert ws_server.handshakes == 1
+
+
+async def test_back_to_an_approved_origin_withdraws_the_request(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Away to a new origin and back: the stale consent request disappears."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await reconfigure(hass, entry, {"url": "ws://127.0.0.1:1/ws"})
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"consent_{entry.entry_id}")
+    await reconfigure(hass, entry, {"url": ws_server.url})
+    await hass.async_block_till_done()
+    await wait_connected(hass)
+    assert not ir.async_get(hass).async_get_issue(DOMAIN, f"consent_{entry.entry_id}")
+
+
+async def test_reconfigure_without_the_section_keeps_advanced_settings(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """An API caller that sends only the URL changes only the URL."""
+    entry = await add_entry(
+        decision=None, headers={"X-Api-Key": "k"}, subprotocols=["v1"]
+    )
+    await reconfigure(hass, entry, {"url": ws_server.url + "?v=2"})
+    assert entry.data["headers"] == {"X-Api-Key": "k"}
+    assert entry.data["subprotocols"] == ["v1"]
 
 
 async def test_reconfigure_form_hides_secrets_and_validates(

@@ -19,7 +19,7 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.const import CONF_NAME, CONF_URL
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -132,8 +132,11 @@ def validate_user_input(user_input: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-def parse_advanced(
-    advanced: Mapping[str, Any], stored: Mapping[str, Any], url: str
+async def async_parse_advanced(
+    hass: HomeAssistant,
+    advanced: Mapping[str, Any],
+    stored: Mapping[str, Any],
+    url: str,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Entry data from the advanced section, and per-field errors.
 
@@ -164,11 +167,21 @@ def parse_advanced(
         ca_cert = str(stored.get(CONF_CA_CERT, ""))
     if ca_cert:
         try:
-            build_ca_context(ca_cert)
+            await hass.async_add_executor_job(build_ca_context, ca_cert)
         except InvalidCACertificateError:
             errors[CONF_CA_CERT] = "invalid_ca_cert"
         data[CONF_CA_CERT] = ca_cert
     return data, errors
+
+
+def _advanced_form_values(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The advanced section as the form shows stored settings (secrets masked)."""
+    return {
+        CONF_HEADERS: masked_headers_text(stored.get(CONF_HEADERS, {})),
+        CONF_SUBPROTOCOLS: list(stored.get(CONF_SUBPROTOCOLS, [])),
+        CONF_VERIFY_SSL: stored.get(CONF_VERIFY_SSL, True),
+        CONF_CA_CERT: MASK if stored.get(CONF_CA_CERT) else "",
+    }
 
 
 def _has_credentials(url: str) -> bool:
@@ -180,29 +193,22 @@ def _has_credentials(url: str) -> bool:
 
 
 def _advanced_section(stored: Mapping[str, Any]) -> section:
+    shown = _advanced_form_values(stored)
     return section(
         vol.Schema(
             {
                 vol.Optional(
-                    CONF_HEADERS,
-                    description={
-                        "suggested_value": masked_headers_text(
-                            stored.get(CONF_HEADERS, {})
-                        )
-                    },
+                    CONF_HEADERS, description={"suggested_value": shown[CONF_HEADERS]}
                 ): TextSelector(TextSelectorConfig(multiline=True)),
                 vol.Optional(
                     CONF_SUBPROTOCOLS,
-                    description={"suggested_value": stored.get(CONF_SUBPROTOCOLS, [])},
+                    description={"suggested_value": shown[CONF_SUBPROTOCOLS]},
                 ): TextSelector(TextSelectorConfig(multiple=True)),
                 vol.Optional(
-                    CONF_VERIFY_SSL, default=stored.get(CONF_VERIFY_SSL, True)
+                    CONF_VERIFY_SSL, default=shown[CONF_VERIFY_SSL]
                 ): BooleanSelector(),
                 vol.Optional(
-                    CONF_CA_CERT,
-                    description={
-                        "suggested_value": MASK if stored.get(CONF_CA_CERT) else ""
-                    },
+                    CONF_CA_CERT, description={"suggested_value": shown[CONF_CA_CERT]}
                 ): TextSelector(TextSelectorConfig(multiline=True)),
             }
         ),
@@ -228,8 +234,11 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = validate_user_input(user_input)
-            advanced, advanced_errors = parse_advanced(
-                user_input.get(CONF_ADVANCED, {}), {}, str(user_input.get(CONF_URL, ""))
+            advanced, advanced_errors = await async_parse_advanced(
+                self.hass,
+                user_input.get(CONF_ADVANCED, {}),
+                {},
+                str(user_input.get(CONF_URL, "")),
             )
             errors |= advanced_errors
             if not errors:
@@ -269,8 +278,12 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             url = str(user_input.get(CONF_URL, "")).strip()
             errors = _url_errors(url)
-            advanced, advanced_errors = parse_advanced(
-                user_input.get(CONF_ADVANCED, {}), entry.data, url
+            advanced, advanced_errors = await async_parse_advanced(
+                self.hass,
+                # Without the section (API callers), the stored settings stay.
+                user_input.get(CONF_ADVANCED, _advanced_form_values(entry.data)),
+                entry.data,
+                url,
             )
             errors |= advanced_errors
             if not errors:
@@ -285,7 +298,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                 vol.Required(CONF_URL, default=entry.data[CONF_URL]): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.URL)
                 ),
-                vol.Optional(CONF_ADVANCED, default={}): _advanced_section(entry.data),
+                vol.Optional(CONF_ADVANCED): _advanced_section(entry.data),
             }
         )
         return self.async_show_form(

@@ -30,6 +30,7 @@ CLOSE_TIMEOUT: Final = 3.0
 # retrying with the same headers cannot help.
 AUTH_REJECTED_STATUSES: Final = frozenset({401, 403})
 CLOSE_ABNORMAL: Final = 1006
+REASON_TOO_BIG: Final = "message larger than the maximum message size"
 # Messages handled in a row before the receive loop lets other tasks run
 MAX_BURST: Final = 64
 
@@ -257,22 +258,7 @@ class WebSocketConnection:
             await asyncio.sleep(self._retry_delay())
 
     async def _connect(self) -> aiohttp.ClientWebSocketResponse:
-        settings = self.settings
-        async with asyncio.timeout(settings.connect_timeout or None):
-            return await self._session.ws_connect(
-                settings.url,
-                headers=dict(settings.headers),
-                protocols=settings.subprotocols,
-                ssl=settings.ssl,
-                autoping=False,
-                # aiohttp refuses sizes >= its limit; the option's maximum is inclusive.
-                max_msg_size=settings.max_message_size + 1
-                if settings.max_message_size
-                else 0,
-                timeout=aiohttp.ClientWSTimeout(
-                    ws_receive=None, ws_close=CLOSE_TIMEOUT
-                ),
-            )
+        return await open_websocket(self._session, self.settings)
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> str:
         """Receive until the link ends; report and return why it ended."""
@@ -302,6 +288,8 @@ class WebSocketConnection:
         keep_alive = _KeepAlive(settings.heartbeat, settings.idle_timeout, loop.time())
         listener = self._listener
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
+        # aiohttp lets a compressed message one byte over its limit through.
+        max_size = settings.max_message_size
         burst = 0
         while True:
             burst += 1
@@ -320,10 +308,13 @@ class WebSocketConnection:
                 continue
             keep_alive.last_frame = loop.time()
             msg_type = msg.type
-            if msg_type is text:
-                listener.text_received(msg.data)
-            elif msg_type is binary:
-                listener.binary_received(msg.data)
+            if msg_type is text or msg_type is binary:
+                if max_size and len(msg.data) > max_size:
+                    return await _close_too_big(ws)
+                if msg_type is text:
+                    listener.text_received(msg.data)
+                else:
+                    listener.binary_received(msg.data)
             elif msg_type is aiohttp.WSMsgType.PING:
                 await ws.pong(msg.data)
             elif msg_type is aiohttp.WSMsgType.PONG:
@@ -370,12 +361,19 @@ async def open_websocket(
             ssl=settings.ssl,
             # Pings and pongs are handled here, to measure and to count as traffic.
             autoping=False,
+            # Offer permessage-deflate, as browsers do; the server decides.
+            compress=15,
             # aiohttp refuses sizes >= its limit; the option's maximum is inclusive.
             max_msg_size=settings.max_message_size + 1
             if settings.max_message_size
             else 0,
             timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
         )
+
+
+async def _close_too_big(ws: aiohttp.ClientWebSocketResponse) -> LinkClosed:
+    await _close_quietly(ws, aiohttp.WSCloseCode.MESSAGE_TOO_BIG)
+    return LinkClosed(aiohttp.WSCloseCode.MESSAGE_TOO_BIG, REASON_TOO_BIG)
 
 
 async def _close_quietly(ws: aiohttp.ClientWebSocketResponse, code: int) -> None:
@@ -400,7 +398,7 @@ def describe_link_error(err: BaseException) -> str:
     """A user-facing reason for an error that ended an established link."""
     if isinstance(err, aiohttp.WebSocketError):
         if err.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG:
-            return "message larger than the maximum message size"
+            return REASON_TOO_BIG
         if err.code == aiohttp.WSCloseCode.INVALID_TEXT:
             return "text message that is not valid UTF-8"
         return f"protocol error (close code {err.code})"

@@ -57,5 +57,6 @@ async def async_get_config_entry_diagnostics(
             "last_connected": statistics.last_connected,
             "last_error": statistics.last_error,
             "heartbeat_round_trip": statistics.heartbeat_round_trip,
+            "queued_messages": client.queued_messages,
         },
     }

@@ -55,8 +55,8 @@ def parse_headers(
             raise InvalidHeadersError("invalid_headers")
         if name.lower() in RESERVED_HEADERS:
             raise InvalidHeadersError("reserved_header")
-        if "\r" in value or "\n" in value:
-            raise InvalidHeadersError("invalid_headers")
+        if not value.isascii() or not value.isprintable():
+            raise InvalidHeadersError("invalid_header_value")
         if value == MASK:
             if name.lower() not in previous_by_name:
                 raise InvalidHeadersError("masked_header_unknown")

@@ -12,7 +12,7 @@ import asyncio
 import base64
 from collections.abc import Callable, Coroutine
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import ssl
 from typing import Any, Final
@@ -21,6 +21,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.json import json_bytes
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import json_loads
 
@@ -79,6 +80,8 @@ type WebSocketClientConfigEntry = ConfigEntry[WebSocketClient]
 
 # Close code for a disconnect the user asked for (RFC 6455 "normal closure")
 CLOSE_NORMAL: Final = 1000
+# Bytes of a message event besides its payload: keys, ids, size, flags
+EVENT_OVERHEAD: Final = 256
 # Message counters change with every message; their sensors follow at this pace.
 STATISTICS_INTERVAL: Final = 1.0
 
@@ -226,6 +229,11 @@ class WebSocketClient:
         return self._connection.state is ConnectionState.CONNECTED
 
     @property
+    def queued_messages(self) -> int:
+        """Messages waiting in the send queue."""
+        return len(self._outbox)
+
+    @property
     def connection_enabled(self) -> bool:
         """False after the user asked to disconnect, until they ask to connect."""
         return bool(self.entry.data.get(CONF_CONNECTION_ENABLED, True))
@@ -240,6 +248,9 @@ class WebSocketClient:
         """Connect if allowed, or ask for consent if nobody has decided yet."""
         if consent.current_decision(self.entry) is None:
             await consent.async_request_consent(self.hass, self.entry)
+        else:
+            # A request for an origin since changed back to a decided one is stale.
+            consent.async_withdraw_request(self.hass, self.entry.entry_id)
         self._start_if_allowed()
 
     def _start_if_allowed(self) -> None:
@@ -265,9 +276,20 @@ class WebSocketClient:
         self._outbox.max_age = float(option(self.entry, CONF_QUEUE_MAX_AGE))
         # TLS settings live in entry data, whose changes reload the entry.
         settings = settings_from_entry(self.entry, self.settings.ssl)
-        if settings == self.settings:
+        # The retry interval and connect timeout are read at each attempt: an
+        # open link keeps going with them.
+        in_place = replace(
+            settings,
+            retry_interval=self.settings.retry_interval,
+            connect_timeout=self.settings.connect_timeout,
+        )
+        if in_place == self.settings:
+            self._connection.settings = settings
             return
-        running = self._connection.state is not ConnectionState.DISCONNECTED
+        running = self._connection.state not in (
+            ConnectionState.DISCONNECTED,
+            ConnectionState.AUTH_REJECTED,
+        )
         await self._connection.stop(CLOSE_NORMAL)
         self._connection.settings = settings
         if running:
@@ -512,42 +534,79 @@ class WebSocketClient:
         if self._requests:
             self._requests.offer(MESSAGE_TYPE_TEXT, text, parsed, has_json, None)
         payload: dict[str, Any] = {ATTR_TEXT: text, ATTR_SIZE: size}
-        if size > self._payload_limit:
-            payload[ATTR_TEXT] = cut_text(text, self._payload_limit)
-            payload[ATTR_TRUNCATED] = True
-        elif has_json:
+        if has_json:
             payload[ATTR_JSON] = parsed
-        self._publish(MESSAGE_TYPE_TEXT, payload)
+        data = self._event_data(MESSAGE_TYPE_TEXT, payload)
+        if self._may_exceed_limit(3 * size):
+            self._fit_text(data)
+        self._publish(MESSAGE_TYPE_TEXT, data)
 
     def binary_received(self, data: bytes) -> None:
         """Publish a binary message, answer a request it matches."""
+        encoded = base64.b64encode(data).decode("ascii")
         if self._requests:
-            encoded = base64.b64encode(data).decode("ascii")
             self._requests.offer(MESSAGE_TYPE_BINARY, None, None, False, encoded)
-        # Whole base64 quads only, so a cut payload still decodes.
-        kept = self._payload_limit // 4 * 3
-        payload: dict[str, Any] = {
-            ATTR_DATA_BASE64: base64.b64encode(data[:kept]).decode("ascii"),
-            ATTR_SIZE: len(data),
-        }
-        if len(data) > kept:
-            payload[ATTR_TRUNCATED] = True
-        self._publish(MESSAGE_TYPE_BINARY, payload)
+        event_data = self._event_data(
+            MESSAGE_TYPE_BINARY, {ATTR_DATA_BASE64: encoded, ATTR_SIZE: len(data)}
+        )
+        if self._may_exceed_limit(len(encoded)):
+            self._fit_binary(event_data, data)
+        self._publish(MESSAGE_TYPE_BINARY, event_data)
 
-    def _publish(self, message_type: str, payload: dict[str, Any]) -> None:
+    def _event_data(self, message_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return {
+            ATTR_ENTRY_ID: self.entry.entry_id,
+            ATTR_NAME: self.name,
+            ATTR_TYPE: message_type,
+            **payload,
+        }
+
+    def _may_exceed_limit(self, payload_estimate: int) -> bool:
+        # Escaping can at worst double a payload in JSON; anything that cannot
+        # reach the limit skips measuring (the common, small-message case).
+        overhead = EVENT_OVERHEAD + len(self.name)
+        return 2 * payload_estimate + overhead > self._payload_limit
+
+    def _fit_text(self, data: dict[str, Any]) -> None:
+        """Keep the event within the limit: drop `json`, then cut `text`."""
+        limit = self._payload_limit
+        encoded = len(json_bytes(data))
+        if encoded <= limit:
+            return
+        # The parsed copy goes first: the text still holds all of it.
+        data.pop(ATTR_JSON, None)
+        data[ATTR_TRUNCATED] = True
+        encoded = len(json_bytes(data))
+        text: str = data[ATTR_TEXT]
+        budget = limit - (encoded - len(json_bytes(text)))
+        while text and (text_encoded := len(json_bytes(text))) > budget:
+            # Cut in proportion to how much escaping inflated the text; uneven
+            # text may take another, smaller cut.
+            raw_length = len(text.encode())
+            text = cut_text(text, raw_length * max(budget, 0) // text_encoded)
+        data[ATTR_TEXT] = text
+
+    def _fit_binary(self, data: dict[str, Any], raw: bytes) -> None:
+        """Keep the event within the limit by cutting to whole base64 quads."""
+        encoded = len(json_bytes(data))
+        if encoded <= self._payload_limit:
+            return
+        overhead = encoded - len(data[ATTR_DATA_BASE64]) + len(',"truncated":true')
+        kept = max(self._payload_limit - overhead, 0) // 4 * 3
+        data[ATTR_DATA_BASE64] = base64.b64encode(raw[:kept]).decode("ascii")
+        data[ATTR_TRUNCATED] = True
+
+    def _publish(self, message_type: str, data: dict[str, Any]) -> None:
         self.statistics.messages_received += 1
         self._schedule_statistics()
-        self.hass.bus.async_fire(
-            EVENT_MESSAGE,
-            {
-                ATTR_ENTRY_ID: self.entry.entry_id,
-                ATTR_NAME: self.name,
-                ATTR_TYPE: message_type,
-                **payload,
-            },
-        )
+        self.hass.bus.async_fire(EVENT_MESSAGE, data)
         if self._message_listeners:
-            message = ReceivedMessage(message_type, payload)
+            attributes = {
+                key: value
+                for key, value in data.items()
+                if key not in (ATTR_ENTRY_ID, ATTR_NAME, ATTR_TYPE)
+            }
+            message = ReceivedMessage(message_type, attributes)
             for listener in self._message_listeners:
                 listener(message)
 

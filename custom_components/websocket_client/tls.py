@@ -15,7 +15,8 @@ def build_ca_context(pem: str) -> ssl.SSLContext:
     """A verifying client context that trusts only the given CA certificate(s).
 
     A private server's certificate is signed by the private CA, so the public
-    trust store adds nothing but ways to be fooled.
+    trust store adds nothing but ways to be fooled. Blocking (parses and loads
+    certificates): run it in the executor.
     """
     try:
         return ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=pem)
