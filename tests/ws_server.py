@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import ssl
 import threading
@@ -40,6 +40,8 @@ class RecordingWebSocketServer:
     close_after_frames: int | None = None
     replies: dict[str, list[str]] = field(default_factory=dict)
     ssl_context: ssl.SSLContext | None = None
+    # Runs right after each upgrade, before frames are read
+    on_connect: Callable[[web.WebSocketResponse], Awaitable[None]] | None = None
     port: int = 0
     _runner: web.AppRunner | None = None
     _stopping: bool = False
@@ -88,6 +90,8 @@ class RecordingWebSocketServer:
             return ws
         self.clients.append(ws)
         try:
+            if self.on_connect is not None:
+                await self.on_connect(ws)
             async for msg in ws:
                 if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                     self.frames.append(ReceivedFrame(msg.type, msg.data))

@@ -36,8 +36,10 @@ async def async_setup_entry(
     client = WebSocketClient(hass, entry, await async_build_settings(hass, entry))
     entry.runtime_data = client
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Not listen_once: removing a fired one-time listener on a later unload
+    # logs an error; shutting down twice is harmless.
     entry.async_on_unload(
-        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, client.async_shutdown)
+        hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, client.async_shutdown)
     )
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await client.async_start()

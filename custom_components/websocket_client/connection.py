@@ -26,6 +26,7 @@ _LOGGER = logging.getLogger(__name__)
 
 RETRY_JITTER: Final = 0.1
 CLOSE_TIMEOUT: Final = 3.0
+STOP_CLOSE_TIMEOUT: Final = 0.5
 # HTTP answers to the upgrade request that mean "your credentials are wrong":
 # retrying with the same headers cannot help.
 AUTH_REJECTED_STATUSES: Final = frozenset({401, 403})
@@ -276,7 +277,11 @@ class WebSocketConnection:
         finally:
             self._ws = None
             if not ws.closed:
-                await ws.close(code=self._stop_code or aiohttp.WSCloseCode.OK)
+                # A peer busy sending may never answer the closing handshake;
+                # stopping must not wait for it.
+                await _close_quietly(
+                    ws, self._stop_code or aiohttp.WSCloseCode.OK, STOP_CLOSE_TIMEOUT
+                )
             self._listener.connection_closed(closed)
         return closed.reason
 
@@ -376,10 +381,15 @@ async def _close_too_big(ws: aiohttp.ClientWebSocketResponse) -> LinkClosed:
     return LinkClosed(aiohttp.WSCloseCode.MESSAGE_TOO_BIG, REASON_TOO_BIG)
 
 
-async def _close_quietly(ws: aiohttp.ClientWebSocketResponse, code: int) -> None:
-    """Close a link whose peer may never answer the closing handshake."""
+async def _close_quietly(
+    ws: aiohttp.ClientWebSocketResponse, code: int, wait: float = CLOSE_TIMEOUT
+) -> None:
+    """Close a link whose peer may never answer the closing handshake.
+
+    When the peer does not answer in time, aiohttp drops the connection.
+    """
     with contextlib.suppress(TimeoutError, aiohttp.ClientError, OSError):
-        async with asyncio.timeout(CLOSE_TIMEOUT):
+        async with asyncio.timeout(wait):
             await ws.close(code=code)
 
 

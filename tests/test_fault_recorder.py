@@ -1,0 +1,63 @@
+"""Fault family 4, continued: what the recorder is asked to store.
+
+Measured with the recorder on, as users run Home Assistant: message events stay
+within the recorder's 32 KiB event-data limit, cut and flagged when larger.
+"""
+
+from __future__ import annotations
+
+import json
+
+from homeassistant.components.recorder import Recorder, get_instance
+from homeassistant.components.recorder.db_schema import EventData, Events, EventTypes
+from homeassistant.components.recorder.util import session_scope
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.websocket_client.const import EVENT_MESSAGE
+
+from .conftest import EntryFactory
+from .ws_server import RecordingWebSocketServer, wait_until
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """The recorder must start before Home Assistant does."""
+
+
+async def test_recorder_gets_nothing_over_the_limit(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """Large messages reach the database cut to the limit; payload attributes never."""
+    entry = await add_entry()
+    await wait_until(lambda: entry.runtime_data.is_connected)
+    big = json.dumps({"rows": ["r" * 64] * 2000})  # ~136 KB
+    await ws_server.push_text(big)
+    await ws_server.push_bytes(bytes(100_000))
+    await ws_server.push_text('{"small": 1}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 3)
+    await async_wait_recording_done(hass)
+
+    def stored_event_data() -> list[str]:
+        with session_scope(hass=hass, read_only=True) as session:
+            return [
+                row.shared_data
+                for row in session.query(EventData.shared_data)
+                .join(Events, Events.data_id == EventData.data_id)
+                .join(EventTypes, Events.event_type_id == EventTypes.event_type_id)
+                .filter(EventTypes.event_type == EVENT_MESSAGE)
+            ]
+
+    stored = await get_instance(hass).async_add_executor_job(stored_event_data)
+    assert len(stored) == 3
+    assert all(len(data.encode()) <= 32 * 1024 for data in stored)
+    decoded = [json.loads(data) for data in stored]
+    assert [d.get("truncated", False) for d in decoded] == [True, True, False]
