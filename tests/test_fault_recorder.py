@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from homeassistant.components.recorder import Recorder, get_instance
+from homeassistant.components.recorder.core import Recorder
 from homeassistant.components.recorder.db_schema import EventData, Events, EventTypes
-from homeassistant.components.recorder.util import session_scope
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance, session_scope
 import pytest
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,

@@ -1,0 +1,232 @@
+"""Fault family 7: security.
+
+No handshake before consent (counted as TCP connections); who may decide; no
+secret (URL credentials, query values, header values, CA text) in any log
+line, notification, repair, event, state or diagnostics; only ws:// and wss://.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+import json
+import logging
+from typing import Any
+
+from homeassistant.auth.models import User
+from homeassistant.components.persistent_notification import (
+    _async_get_or_create_notifications,
+)
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import MATCH_ALL
+from homeassistant.core import Context, Event, HomeAssistant, callback
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import Unauthorized
+from homeassistant.helpers import issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.websocket_client.const import DOMAIN
+
+from .certificates import CertificateSet
+from .conftest import EntryFactory
+from .raw_peer import RawPeer, drain_until_closed
+from .ws_server import RecordingWebSocketServer, wait_until
+
+USER, PASSWORD, TOKEN, HEADER = (
+    "uSeRsEcReT",
+    "pAsSsEcReT",
+    "tOkEnSeCrEt",
+    "hEaDeRsEcReT",
+)
+# Loggers of the test servers: they log the request line (with the query) as a
+# server does; they are not Home Assistant's.
+SERVER_LOGGERS = ("aiohttp.access", "aiohttp.server", "aiohttp.web")
+
+
+@pytest.fixture
+async def counting_peer(socket_enabled: None) -> AsyncGenerator[RawPeer]:
+    """Counts every TCP connection, before any HTTP is spoken."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await drain_until_closed(reader)
+
+    peer = RawPeer(hold)
+    await peer.start()
+    yield peer
+    await peer.stop()
+
+
+async def decide(
+    hass: HomeAssistant, service: str, entry_id: str, user: User | None
+) -> None:
+    """Approve or deny as `user` (None: an automation)."""
+    await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"config_entry_id": entry_id},
+        blocking=True,
+        context=Context(user_id=user.id if user else None),
+    )
+
+
+async def test_no_tcp_connection_before_consent_or_after_denial(
+    hass: HomeAssistant,
+    counting_peer: RawPeer,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """Not even a TCP connection while awaiting approval or once denied."""
+    waiting = await add_entry(decision=None, url=counting_peer.url + "?a", title="A")
+    denied = await add_entry(decision=None, url=counting_peer.url + "?b", title="B")
+    await decide(hass, "deny", denied.entry_id, None)
+    await asyncio.sleep(0.5)  # five retry intervals
+    assert counting_peer.connections == 0
+    await decide(hass, "approve", waiting.entry_id, None)
+    await wait_until(lambda: counting_peer.connections == 1)
+
+
+@pytest.mark.parametrize("service", ["approve", "deny"])
+@pytest.mark.parametrize(
+    ("caller", "allowed"),
+    [
+        ("administrator", True),
+        ("handling user", True),
+        ("other user", False),
+        (None, True),
+    ],
+)
+async def test_authorisation_matrix(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    hass_admin_user: User,
+    service: str,
+    caller: str | None,
+    allowed: bool,
+) -> None:
+    """Administrators, the handling user and automations decide; nobody else."""
+    handler = await hass.auth.async_create_user("Handler", group_ids=["system-users"])
+    other = await hass.auth.async_create_user("Other", group_ids=["system-users"])
+    users = {
+        "administrator": hass_admin_user,
+        "handling user": handler,
+        "other user": other,
+    }
+    entry = await add_entry(decision=None, handling_user=handler.id)
+    user = users[caller] if caller else None
+    if allowed:
+        await decide(hass, service, entry.entry_id, user)
+        expected = {"approve": "approved", "deny": "denied"}[service]
+        assert entry.data["consent"]["decision"] == expected
+    else:
+        with pytest.raises(Unauthorized):
+            await decide(hass, service, entry.entry_id, user)
+        assert "consent" not in entry.data
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1/", "https://127.0.0.1/", "file:///etc/passwd", "tcp://h:1"],
+)
+async def test_only_websocket_urls_enter(hass: HomeAssistant, url: str) -> None:
+    """Set-up refuses every scheme but ws:// and wss://."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "name": "X",
+            "url": url,
+            "access_reason": "A good reason here",
+            "retry_interval": 5,
+        },
+    )
+    assert result["errors"] == {"url": "invalid_scheme"}
+
+
+async def test_secrets_never_leak(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    certificates: CertificateSet,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Walk the whole life of a connection and look for secrets everywhere."""
+    caplog.set_level(logging.DEBUG)
+    ca_fragment = certificates.ca_pem.splitlines()[2][:40]
+    secrets = (USER, PASSWORD, TOKEN, HEADER, ca_fragment)
+    seen: list[str] = []
+
+    @callback
+    def record(event: Event) -> None:
+        seen.append(json.dumps(event.data, default=str))
+
+    hass.bus.async_listen(MATCH_ALL, record)
+    url = ws_server.url.replace("ws://", f"ws://{USER}:{PASSWORD}@")
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "name": "Vault",
+            "url": f"{url}?token={TOKEN}&mode=x",
+            "access_reason": "Receive the vault's door events",
+            "retry_interval": 1,
+            "advanced": {
+                "headers": f"X-Api-Key: {HEADER}",
+                "ca_cert": certificates.ca_pem,
+            },
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    await hass.async_block_till_done()
+    seen.extend(
+        json.dumps(dict(n), default=str)
+        for n in _async_get_or_create_notifications(hass).values()
+    )
+    seen.extend(
+        json.dumps([issue.translation_placeholders, issue.data], default=str)
+        for issue in ir.async_get(hass).issues.values()
+    )
+    await decide(hass, "approve", entry.entry_id, None)
+    await wait_until(lambda: entry.runtime_data.is_connected)
+    assert ws_server.request_headers[0]["X-Api-Key"] == HEADER  # really sent
+    await ws_server.push_text("hello")
+    await ws_server.close_clients(1011, b"restart")
+    await wait_until(
+        lambda: ws_server.handshakes == 2 and entry.runtime_data.is_connected
+    )
+    ws_server.reject_status = 401
+    await ws_server.close_clients(1012, b"rotate keys")
+    await wait_until(lambda: entry.runtime_data.status.value == "authentication_failed")
+    ws_server.reject_status = None
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"headers": f"X-Api-Key: {HEADER}2"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(
+        hass, hass_client, entry
+    )
+    seen.append(json.dumps(diagnostics, default=str))
+    seen.extend(
+        json.dumps(state.as_dict(), default=str) for state in hass.states.async_all()
+    )
+    formatter = logging.Formatter()  # message plus any traceback
+    seen.extend(
+        formatter.format(record)
+        for record in caplog.records
+        if not record.name.startswith(SERVER_LOGGERS)
+    )
+    assert any("Vault" in text for text in seen)  # the capture works
+    leaks = [(secret, text) for text in seen for secret in secrets if secret in text]
+    assert leaks == []
