@@ -26,7 +26,13 @@ from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
 from .certificates import CertificateSet
 from .conftest import EntryFactory
-from .test_link import CONNECTED, MESSAGE, STATUS, state_of, wait_connected
+from .test_link import (
+    CONNECTED,
+    STATUS,
+    message_attribute,
+    state_of,
+    wait_connected,
+)
 from .ws_server import RecordingWebSocketServer, wait_until
 
 SWITCH = "switch.living_room_connection"
@@ -204,9 +210,7 @@ async def test_payload_limit_keeps_events_within_it(
     assert raw.startswith(kept)
     assert short["json"] == {"short": True}
     assert "truncated" not in short
-    state = hass.states.get(MESSAGE)
-    assert state is not None
-    assert state.attributes["json"] == {"short": True}
+    await wait_until(lambda: message_attribute(hass, "json") == {"short": True})
 
 
 async def test_status_of_a_denied_entry_and_unload(

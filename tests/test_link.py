@@ -38,6 +38,13 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str:
     return state.state
 
 
+def message_attribute(hass: HomeAssistant, name: str) -> object:
+    """An attribute of the Message event entity."""
+    state = hass.states.get(MESSAGE)
+    assert state is not None
+    return state.attributes.get(name)
+
+
 async def wait_connected(hass: HomeAssistant) -> None:
     """Wait until the user would see the link as connected."""
     await wait_until(lambda: state_of(hass, CONNECTED) == STATE_ON)
@@ -97,10 +104,25 @@ async def test_receive_text_json_and_binary(
         "data_base64": base64.b64encode(b"\x00\x01\xfe\xff").decode(),
         "size": 4,
     }
-    event_state = hass.states.get(MESSAGE)
-    assert event_state is not None
-    assert event_state.attributes["event_type"] == "binary"
-    assert event_state.attributes["data_base64"] == "AAH+/w=="
+    await wait_until(lambda: message_attribute(hass, "event_type") == "binary")
+    assert message_attribute(hass, "data_base64") == "AAH+/w=="
+
+
+async def test_message_entity_is_paced_but_shows_the_latest(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A burst is every bus event but only a few state writes, ending on the last."""
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    writes = async_capture_events(hass, "state_changed")
+    await add_entry()
+    await wait_connected(hass)
+    writes.clear()
+    for n in range(50):
+        await ws_server.push_text(f"burst {n}")
+    await wait_until(lambda: len(messages) == 50)
+    await wait_until(lambda: message_attribute(hass, "text") == "burst 49")
+    entity_writes = [w for w in writes if w.data["entity_id"] == MESSAGE]
+    assert 1 <= len(entity_writes) <= 3
 
 
 async def test_send_kinds_arrive_byte_exact(

@@ -1,24 +1,38 @@
-"""The Message event entity: fires for every received message."""
+"""The Message event entity: the latest received message, paced for the database.
+
+Every message is a `websocket_client_message` bus event. The entity follows at
+most four times a second: at high rates a state write (and a recorded state row)
+per message would cost more than everything else together. Below that rate it
+shows every message.
+"""
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 from homeassistant.components.event import EventEntity
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import (
     ATTR_DATA_BASE64,
+    ATTR_ENTRY_ID,
     ATTR_JSON,
+    ATTR_NAME,
     ATTR_SIZE,
     ATTR_TEXT,
+    ATTR_TRUNCATED,
+    ATTR_TYPE,
     MESSAGE_TYPE_BINARY,
     MESSAGE_TYPE_TEXT,
 )
 from .entity import WebSocketClientEntity
-from .runtime import ReceivedMessage, WebSocketClient, WebSocketClientConfigEntry
+from .runtime import WebSocketClient, WebSocketClientConfigEntry
 
 # Pushed by the link; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
+MIN_WRITE_INTERVAL: Final = 0.25
+_NOT_ATTRIBUTES: Final = frozenset({ATTR_ENTRY_ID, ATTR_NAME, ATTR_TYPE})
 
 
 async def async_setup_entry(
@@ -37,18 +51,49 @@ class MessageEvent(WebSocketClientEntity, EventEntity):
     _attr_translation_key = "message"
     # Payloads can be large and are already on the bus; keep them out of the database.
     _unrecorded_attributes = frozenset(
-        {ATTR_TEXT, ATTR_JSON, ATTR_DATA_BASE64, ATTR_SIZE}
+        {ATTR_TEXT, ATTR_JSON, ATTR_DATA_BASE64, ATTR_SIZE, ATTR_TRUNCATED}
     )
 
     def __init__(self, client: WebSocketClient) -> None:
         """Create the event entity for one entry."""
         super().__init__(client, "message")
+        self._latest: dict[str, Any] | None = None
+        self._written_at = -MIN_WRITE_INTERVAL
+        self._cancel_write: CALLBACK_TYPE | None = None
 
     async def async_added_to_hass(self) -> None:
         """Listen for received messages."""
         await super().async_added_to_hass()
         self.async_on_remove(self.client.async_add_message_listener(self._on_message))
+        self.async_on_remove(self._cancel_pending_write)
 
-    def _on_message(self, message: ReceivedMessage) -> None:
-        self._trigger_event(message.type, message.attributes)
+    @callback
+    def _on_message(self, data: dict[str, Any]) -> None:
+        self._latest = data
+        if self._cancel_write is not None:
+            return  # a write is due; it will show this message
+        loop = self.hass.loop
+        due = self._written_at + MIN_WRITE_INTERVAL
+        if loop.time() >= due:
+            self._write_latest()
+        else:
+            self._cancel_write = loop.call_at(due, self._write_latest).cancel
+
+    @callback
+    def _write_latest(self) -> None:
+        self._cancel_write = None
+        if (data := self._latest) is None:
+            return
+        self._latest = None
+        self._written_at = self.hass.loop.time()
+        self._trigger_event(
+            data[ATTR_TYPE],
+            {key: value for key, value in data.items() if key not in _NOT_ATTRIBUTES},
+        )
         self.async_write_ha_state()
+
+    @callback
+    def _cancel_pending_write(self) -> None:
+        if self._cancel_write is not None:
+            self._cancel_write()
+            self._cancel_write = None

@@ -133,14 +133,6 @@ def cut_text(text: str, limit: int) -> str:
     return text.encode()[:limit].decode(errors="ignore")
 
 
-@dataclass(frozen=True, slots=True)
-class ReceivedMessage:
-    """One received message as entities see it."""
-
-    type: str
-    attributes: dict[str, Any]
-
-
 @dataclass(slots=True)
 class LinkStatistics:
     """What the diagnostic sensors show."""
@@ -178,7 +170,7 @@ class WebSocketClient:
         self._requests = PendingRequests()
         self._status_listeners: list[Callable[[], None]] = []
         self._statistics_listeners: list[Callable[[], None]] = []
-        self._message_listeners: list[Callable[[ReceivedMessage], None]] = []
+        self._message_listeners: list[Callable[[dict[str, Any]], None]] = []
         self._statistics_flush: asyncio.TimerHandle | None = None
         self._outbox = Outbox(
             hass.loop,
@@ -426,9 +418,9 @@ class WebSocketClient:
 
     @callback
     def async_add_message_listener(
-        self, listener: Callable[[ReceivedMessage], None]
+        self, listener: Callable[[dict[str, Any]], None]
     ) -> Callable[[], None]:
-        """Call `listener` for every received message; returns the remover."""
+        """Call `listener` with the event data of every received message."""
         return _add(self._message_listeners, listener)
 
     def _notify_status(self) -> None:
@@ -600,15 +592,8 @@ class WebSocketClient:
         self.statistics.messages_received += 1
         self._schedule_statistics()
         self.hass.bus.async_fire(EVENT_MESSAGE, data)
-        if self._message_listeners:
-            attributes = {
-                key: value
-                for key, value in data.items()
-                if key not in (ATTR_ENTRY_ID, ATTR_NAME, ATTR_TYPE)
-            }
-            message = ReceivedMessage(message_type, attributes)
-            for listener in self._message_listeners:
-                listener(message)
+        for listener in self._message_listeners:
+            listener(data)
 
 
 def _add[T](listeners: list[T], listener: T) -> Callable[[], None]:
