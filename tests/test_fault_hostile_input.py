@@ -139,12 +139,40 @@ async def test_fragmented_messages_with_a_ping_between(
     assert messages[1].data["data_base64"] == "AAEC"
 
 
+async def test_compressed_frame_without_negotiation(
+    hass: HomeAssistant,
+    peers: list[RawPeer],
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """Compression not agreed (the default), yet a deflated frame arrives.
+
+    aiohttp's client reader inflates it anyway; the message is delivered and
+    the link stays up.
+    """
+
+    async def compresses_anyway(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        deflated = frame(OP_TEXT, b"\xf2H\xcd\xc9\xc9\x07\x00")  # "Hello"
+        writer.write(bytes([deflated[0] | 0x40]) + deflated[1:])  # RSV1 set
+        await hold_open(reader)
+
+    peer = await start_peer(peers, compresses_anyway)
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    entry = await add_entry(url=peer.url)
+    await wait_until(lambda: len(messages) == 1)
+    assert messages[0].data["text"] == "Hello"
+    assert entry.runtime_data.is_connected
+    assert peer.connections == 1
+
+
 async def test_permessage_deflate(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """Compression is negotiated and compressed messages arrive intact."""
+    """With the compression option, deflate is agreed and messages arrive intact."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry()
+    await add_entry(options={"compression": True})
     await wait_connected(hass)
     assert "permessage-deflate" in ws_server.request_headers[0].get(
         "Sec-WebSocket-Extensions", ""

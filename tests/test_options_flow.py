@@ -23,6 +23,9 @@ ALL_OPTIONS = {
     "connect_timeout": 10,
     "max_message_size": 4194304,
     "event_payload_limit": 32768,
+    "queue_size": 100,
+    "queue_max_age": 60,
+    "compression": False,
 }
 
 
@@ -46,7 +49,7 @@ async def test_form_shows_defaults(
     schema = result["data_schema"]
     assert schema is not None
     defaults = {str(key): key.default() for key in schema.schema}
-    assert defaults == {**OPTION_DEFAULTS, "retry_interval": 7}
+    assert defaults == {**OPTION_DEFAULTS, "retry_interval": 7, "compression": False}
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.const import DOMAIN, OPTION_RANGES
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / DOMAIN
@@ -94,7 +94,7 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     raised |= {"invalid_auth", "cannot_connect"}  # from async_check_handshake
     assert raised <= config_errors | set(STRINGS["options"]["error"])
     assert set(STRINGS["options"]["error"]) == {
-        f"{key}_out_of_range" for key in STRINGS["options"]["step"]["init"]["data"]
+        f"{key}_out_of_range" for key in OPTION_RANGES
     }
     assert literals_after(r"AbortFlow\(\"(\w+)\"\)") <= set(STRINGS["config"]["abort"])
     exceptions = literals_after(r"(?:validation|action)_error\(\s*\"(\w+)\"")

@@ -57,7 +57,7 @@ async def async_unload_entry(
     hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> bool:
     """Close the link (going away) and remove the entities."""
-    await entry.runtime_data.async_shutdown()
+    await entry.runtime_data.async_unload()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

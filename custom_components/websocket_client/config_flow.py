@@ -42,6 +42,7 @@ from .const import (
     CONF_ACCESS_REASON,
     CONF_ADVANCED,
     CONF_CA_CERT,
+    CONF_COMPRESSION,
     CONF_CONNECT_TIMEOUT,
     CONF_EVENT_PAYLOAD_LIMIT,
     CONF_HANDLING_USER,
@@ -97,6 +98,10 @@ def option_errors(values: Mapping[str, Any]) -> dict[str, str]:
         if key in values and not minimum <= values[key] <= maximum:
             errors[key] = f"{key}_out_of_range"
     return errors
+
+
+def _option_value(value: float | bool) -> float | int | bool:
+    return value if isinstance(value, bool) else _whole_if_integral(value)
 
 
 def _whole_if_integral(value: float) -> float | int:
@@ -358,6 +363,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
         # Connecting here is allowed: reauthentication only follows a refusal
         # by a server the handling user already approved.
         settings = await async_build_settings(self.hass, entry)
+        # A single short-lived check: Home Assistant's shared session serves it.
         problem = await async_check_handshake(
             async_get_clientsession(self.hass), replace(settings, headers=headers)
         )
@@ -419,15 +425,23 @@ class WebSocketClientOptionsFlow(OptionsFlow):
             if not errors:
                 return self.async_create_entry(
                     data={
-                        key: _whole_if_integral(value)
+                        key: value
+                        if isinstance(value, bool)
+                        else _whole_if_integral(value)
                         for key, value in user_input.items()
                     }
                 )
         current = {**OPTION_DEFAULTS, **self.config_entry.options}
         schema = vol.Schema(
             {
-                vol.Required(key, default=current[key]): _number(OPTION_UNITS[key])
-                for key in OPTION_RANGES
+                **{
+                    vol.Required(key, default=current[key]): _number(OPTION_UNITS[key])
+                    for key in OPTION_RANGES
+                },
+                vol.Required(
+                    CONF_COMPRESSION,
+                    default=self.config_entry.options.get(CONF_COMPRESSION, False),
+                ): BooleanSelector(),
             }
         )
         if user_input is not None:

@@ -31,6 +31,7 @@ CONF_MAX_MESSAGE_SIZE: Final = "max_message_size"
 CONF_EVENT_PAYLOAD_LIMIT: Final = "event_payload_limit"
 CONF_QUEUE_SIZE: Final = "queue_size"
 CONF_QUEUE_MAX_AGE: Final = "queue_max_age"
+CONF_COMPRESSION: Final = "compression"
 
 DEFAULT_RETRY_INTERVAL: Final = 10
 DEFAULT_HEARTBEAT: Final = 30

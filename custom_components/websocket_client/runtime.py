@@ -20,7 +20,6 @@ from typing import Any, Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_URL
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.json import json_bytes
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import json_loads
@@ -48,6 +47,7 @@ from .const import (
     ATTR_URL,
     CLOSE_GOING_AWAY,
     CONF_CA_CERT,
+    CONF_COMPRESSION,
     CONF_CONNECT_TIMEOUT,
     CONF_CONNECTION_ENABLED,
     CONF_EVENT_PAYLOAD_LIMIT,
@@ -73,6 +73,7 @@ from .const import (
 )
 from .outbox import Outbox, QueuedMessage
 from .request import PendingRequests, ReplyMatcher
+from .session import async_acquire_session, async_release_session
 from .tls import async_ssl_setting
 from .url import mask_url
 
@@ -118,6 +119,7 @@ def settings_from_entry(
         headers=dict(data.get(CONF_HEADERS, {})),
         subprotocols=tuple(data.get(CONF_SUBPROTOCOLS, ())),
         ssl=tls,
+        compress=bool(entry.options.get(CONF_COMPRESSION, False)),
     )
 
 
@@ -180,7 +182,7 @@ class WebSocketClient:
         )
         self._flush_task: asyncio.Task[None] | None = None
         self._connection = WebSocketConnection(
-            async_get_clientsession(hass),
+            async_acquire_session(hass),
             settings,
             self,
             name=f"{entry.title} ({entry.entry_id})",
@@ -303,6 +305,11 @@ class WebSocketClient:
         """Drop the link and connect again now, without waiting to retry."""
         await self._connection.stop(CLOSE_NORMAL)
         self._start_if_allowed()
+
+    async def async_unload(self) -> None:
+        """Close the link for an unload and give the session back."""
+        await self.async_shutdown()
+        await async_release_session(self.hass)
 
     async def async_shutdown(self, _event: Event | None = None) -> None:
         """Close the link because the entry or Home Assistant goes away."""

@@ -1,0 +1,1 @@
+"""Benchmarks of the WebSocket Client integration (run with scripts/bench)."""
