@@ -9,6 +9,7 @@ requirements_for_env() {
     case "$1" in
         min) echo "$PROJECT_ROOT/requirements_test.txt" ;;
         latest) echo "$PROJECT_ROOT/requirements_test_latest.txt" ;;
+        e2e) echo "$PROJECT_ROOT/requirements_e2e.txt" ;;
         *) echo "unknown environment '$1'" >&2; return 1 ;;
     esac
 }
@@ -21,7 +22,8 @@ env_dir() {
 # so an environment is rebuilt exactly when its inputs are different.
 env_stamp() {
     local requirements=$1 python=$2 extra=${3:-}
-    cat "$requirements" "$PROJECT_ROOT/requirements_tools.txt" $extra 2>/dev/null \
+    cat "$requirements" "$PROJECT_ROOT/requirements_tools.txt" \
+        "$PROJECT_ROOT/requirements_test.txt" $extra 2>/dev/null \
         | { cat; python_version_of "$python"; } | sha256sum | cut -d' ' -f1
 }
 

@@ -71,8 +71,7 @@ SOURCES
     apt-get update -qq >&2 || return 1
     local workdir
     workdir=$(mktemp -d)
-    (cd "$workdir" && apt-get source --download-only -qq "python3.13=$LATEST_PYTHON_BUILD-*" >&2) \
-        || (cd "$workdir" && apt-get source --download-only -qq python3.13 >&2) || return 1
+    (cd "$workdir" && apt-get source --download-only -qq python3.13 >&2) || return 1
     local tarball
     tarball=$(ls "$workdir"/python3.13_"$LATEST_PYTHON_BUILD".orig.tar.xz 2>/dev/null | head -n 1)
     [ -n "$tarball" ] || { echo "Debian's python3.13 source is not version $LATEST_PYTHON_BUILD" >&2; return 1; }
@@ -85,7 +84,7 @@ SOURCES
 # Prints the interpreter for an environment name (min|latest) or fails with a message.
 python_for_env() {
     case "$1" in
-        min)
+        min|e2e)
             find_python_exact 3.13.0 && return 0
             echo "Python 3.13.0 is needed for the 'min' environment (pyenv install 3.13.0)." >&2
             return 1

@@ -1,0 +1,205 @@
+"""A real Home Assistant process (with its frontend), the demo server and Chromium.
+
+Run with scripts/test --e2e; in the ordinary test run these tests are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+import json
+import os
+from pathlib import Path
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ENABLED = os.environ.get("WEBSOCKET_CLIENT_E2E") == "1"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OWNER = {"name": "Alex Owner", "username": "owner", "password": "e2e-Passw0rd!"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Only scripts/test --e2e runs these."""
+    for item in items:
+        item.add_marker(pytest.mark.e2e)
+        if not ENABLED:
+            item.add_marker(pytest.mark.skip(reason="run with scripts/test --e2e"))
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class DemoServer:
+    """scripts/demo_server.py in its own process; what it printed, line by line."""
+
+    port: int
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        """A URL on the demo server."""
+        return f"ws://127.0.0.1:{self.port}/{path}"
+
+    def received(self, text: str) -> bool:
+        """Whether the server received this text message."""
+        return f"received text: {text}" in self.lines
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    """The demo server of scripts/develop, pushing a tick every 2 s."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "demo_server.py"), "--port", str(port),
+         "--interval", "2"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    server = DemoServer(port, process)
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            server.lines.append(line.rstrip("\n"))
+
+    threading.Thread(target=read, daemon=True).start()
+    wait_for(lambda: any(line.startswith("Demo WebSocket server") for line in server.lines))
+    yield server
+    process.kill()
+    process.wait()
+
+
+def wait_for(predicate: Any, timeout: float = 60) -> None:
+    """Poll a condition from outside."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        time.sleep(0.1)
+
+
+@dataclass
+class HomeAssistantProcess:
+    """A running hass process, onboarded, with an owner's access token."""
+
+    base: str
+    token: str
+    config_dir: Path
+
+    def api(self, method: str, path: str, data: Any = None) -> Any:
+        """Call the REST API as the owner."""
+        request = urllib.request.Request(
+            self.base + path,
+            data=None if data is None else json.dumps(data).encode(),
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+            },
+            method=method,
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            body = response.read()
+            return json.loads(body) if body else None
+
+
+def _post(url: str, data: dict[str, Any], *, form: bool = False, token: str = "") -> Any:
+    body = (
+        urllib.parse.urlencode(data).encode() if form else json.dumps(data).encode()
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded" if form else "application/json"
+    }
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read() or b"null")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+            return True
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def home_assistant(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Generator[HomeAssistantProcess]:
+    """hass with the frontend and this integration, in a fresh config directory."""
+    config_dir = tmp_path_factory.mktemp("config")
+    (config_dir / "custom_components").mkdir()
+    shutil.copytree(
+        ROOT / "custom_components" / "websocket_client",
+        config_dir / "custom_components" / "websocket_client",
+    )
+    port = free_port()
+    (config_dir / "configuration.yaml").write_text(
+        f"""
+homeassistant:
+  name: Home
+  time_zone: UTC
+  country: US
+  currency: USD
+  unit_system: metric
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+frontend:
+config:
+repairs:
+logger:
+  default: warning
+"""
+    )
+    log = (config_dir / "hass.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "homeassistant", "--config", str(config_dir), "--skip-pip"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(f"{base}/api/onboarding"), timeout=180)
+        client = {"client_id": f"{base}/"}
+        created = _post(f"{base}/api/onboarding/users", {**client, **OWNER, "language": "en"})
+        tokens = _post(
+            f"{base}/auth/token",
+            {"grant_type": "authorization_code", "code": created["auth_code"], **client},
+            form=True,
+        )
+        token = tokens["access_token"]
+        _post(f"{base}/api/onboarding/core_config", {}, token=token)
+        _post(f"{base}/api/onboarding/analytics", {}, token=token)
+        _post(
+            f"{base}/api/onboarding/integration",
+            {**client, "redirect_uri": f"{base}/?auth_callback=1"},
+            token=token,
+        )
+        yield HomeAssistantProcess(base, token, config_dir)
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
