@@ -67,8 +67,14 @@ def demo_server() -> Iterator[DemoServer]:
     """The demo server of scripts/develop, pushing a tick every 2 s."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "demo_server.py"), "--port", str(port),
-         "--interval", "2"],
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "demo_server.py"),
+            "--port",
+            str(port),
+            "--interval",
+            "2",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -80,7 +86,9 @@ def demo_server() -> Iterator[DemoServer]:
             server.lines.append(line.rstrip("\n"))
 
     threading.Thread(target=read, daemon=True).start()
-    wait_for(lambda: any(line.startswith("Demo WebSocket server") for line in server.lines))
+    wait_for(
+        lambda: any(line.startswith("Demo WebSocket server") for line in server.lines)
+    )
     yield server
     process.kill()
     process.wait()
@@ -114,28 +122,30 @@ class HomeAssistantProcess:
             },
             method=method,
         )
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
             return json.loads(body) if body else None
 
 
-def _post(url: str, data: dict[str, Any], *, form: bool = False, token: str = "") -> Any:
-    body = (
-        urllib.parse.urlencode(data).encode() if form else json.dumps(data).encode()
-    )
+def _post(
+    url: str, data: dict[str, Any], *, form: bool = False, token: str = ""
+) -> Any:
+    body = urllib.parse.urlencode(data).encode() if form else json.dumps(data).encode()
     headers = {
-        "Content-Type": "application/x-www-form-urlencoded" if form else "application/json"
+        "Content-Type": "application/x-www-form-urlencoded"
+        if form
+        else "application/json"
     }
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b"null")
 
 
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+        with urllib.request.urlopen(url, timeout=2):
             return True
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
@@ -145,7 +155,7 @@ def _answers(url: str) -> bool:
 def home_assistant(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Generator[HomeAssistantProcess]:
-    """hass with the frontend and this integration, in a fresh config directory."""
+    """A hass process with the frontend and this integration, in a new config."""
     config_dir = tmp_path_factory.mktemp("config")
     (config_dir / "custom_components").mkdir()
     shutil.copytree(
@@ -173,7 +183,14 @@ logger:
     )
     log = (config_dir / "hass.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "homeassistant", "--config", str(config_dir), "--skip-pip"],
+        [
+            sys.executable,
+            "-m",
+            "homeassistant",
+            "--config",
+            str(config_dir),
+            "--skip-pip",
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -181,10 +198,16 @@ logger:
     try:
         wait_for(lambda: _answers(f"{base}/api/onboarding"), timeout=180)
         client = {"client_id": f"{base}/"}
-        created = _post(f"{base}/api/onboarding/users", {**client, **OWNER, "language": "en"})
+        created = _post(
+            f"{base}/api/onboarding/users", {**client, **OWNER, "language": "en"}
+        )
         tokens = _post(
             f"{base}/auth/token",
-            {"grant_type": "authorization_code", "code": created["auth_code"], **client},
+            {
+                "grant_type": "authorization_code",
+                "code": created["auth_code"],
+                **client,
+            },
             form=True,
         )
         token = tokens["access_token"]

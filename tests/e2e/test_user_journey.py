@@ -52,9 +52,11 @@ class Journey:
         self.step += 1
         path = self.shots / f"{self.step:02d}-{name}-{self.theme}.png"
         self.page.screenshot(path=path)
-        if self.theme == "light" and name in DOCS_SHOTS and os.environ.get(
-            "WEBSOCKET_CLIENT_E2E_DOCS"
-        ) == "1":
+        if (
+            self.theme == "light"
+            and name in DOCS_SHOTS
+            and os.environ.get("WEBSOCKET_CLIENT_E2E_DOCS") == "1"
+        ):
             shutil.copy(path, ROOT / "docs" / "images" / DOCS_SHOTS[name])
         return path
 
@@ -118,7 +120,9 @@ def add_integration(journey: Journey, base: str, name: str, url: str) -> None:
     page = journey.page
     page.goto(base + "/config/integrations/dashboard")
     page.get_by_role("button", name="Add integration").click()
-    page.get_by_placeholder(re.compile("Search", re.IGNORECASE)).fill("WebSocket Client")
+    page.get_by_placeholder(re.compile("Search", re.IGNORECASE)).fill(
+        "WebSocket Client"
+    )
     page.get_by_text("WebSocket Client", exact=True).click()
     expect(page.get_by_text("Add a WebSocket connection")).to_be_visible()
     page.get_by_label(re.compile("^Name")).fill(name)
