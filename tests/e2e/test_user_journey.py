@@ -60,8 +60,14 @@ class Journey:
             shutil.copy(path, ROOT / "docs" / "images" / DOCS_SHOTS[name])
         return path
 
+    def _wait_for_frontend(self) -> None:
+        self.page.wait_for_function(
+            "() => document.querySelector('home-assistant')?.hass?.states"
+        )
+
     def call_ws(self, message: dict[str, Any]) -> Any:
         """Ask Home Assistant through the frontend's own connection."""
+        self._wait_for_frontend()
         return self.page.evaluate(
             "message => document.querySelector('home-assistant').hass.callWS(message)",
             message,
@@ -69,6 +75,7 @@ class Journey:
 
     def state(self, entity_id: str) -> Any:
         """An entity's state object as the frontend holds it."""
+        self._wait_for_frontend()
         return self.page.evaluate(
             "id => document.querySelector('home-assistant').hass.states[id]", entity_id
         )
@@ -101,6 +108,7 @@ def journey(
         try:
             yield Journey(page, shots, theme)
         finally:
+            page.screenshot(path=shots / "last.png")  # where a failure stopped
             context.close()
 
 
@@ -108,8 +116,8 @@ def log_in(journey: Journey, base: str) -> None:
     """The login page, as a person fills it in."""
     page = journey.page
     page.goto(base + "/")
-    page.get_by_label("Username").fill(OWNER["username"])
-    page.get_by_label("Password").fill(OWNER["password"])
+    page.get_by_role("textbox", name="Username").fill(OWNER["username"])
+    page.get_by_role("textbox", name="Password").fill(OWNER["password"])
     journey.screenshot("login")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("Overview").first).to_be_visible()
@@ -120,10 +128,9 @@ def add_integration(journey: Journey, base: str, name: str, url: str) -> None:
     page = journey.page
     page.goto(base + "/config/integrations/dashboard")
     page.get_by_role("button", name="Add integration").click()
-    page.get_by_placeholder(re.compile("Search", re.IGNORECASE)).fill(
-        "WebSocket Client"
-    )
-    page.get_by_text("WebSocket Client", exact=True).click()
+    expect(page.get_by_text("Select brand")).to_be_visible()
+    page.get_by_label("Search for a brand name").fill("WebSocket Client")
+    page.locator("ha-integration-list-item").get_by_text("WebSocket Client").click()
     expect(page.get_by_text("Add a WebSocket connection")).to_be_visible()
     page.get_by_label(re.compile("^Name")).fill(name)
     page.get_by_label(re.compile("^URL")).fill(url.replace("ws://", "http://"))
@@ -145,6 +152,7 @@ def see_consent_notification(journey: Journey, base: str) -> None:
     page.goto(base + "/config/dashboard")
     page.get_by_text("Notifications", exact=True).first.click()
     expect(page.get_by_text("Show the demo server's ticks").first).to_be_visible()
+    page.wait_for_timeout(1000)  # the drawer slides in
     journey.screenshot("consent-notification")
     page.keyboard.press("Escape")
 
@@ -162,6 +170,26 @@ def approve_in_repairs(journey: Journey, base: str, name: str) -> None:
     close.first.click()
 
 
+DEEP_TEXT = """
+root => {
+    const text = node => {
+        if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+        let out = "";
+        if (node.shadowRoot) out += text(node.shadowRoot);
+        for (const child of node.childNodes) out += text(child);
+        return out;
+    };
+    return text(root).replace(/\\s+/g, " ").trim();
+}
+"""
+
+
+def row_texts(page: Page) -> list[str]:
+    """What each entity row of the device page reads, shadow DOM included."""
+    rows = page.locator("hui-generic-entity-row")
+    return [rows.nth(n).evaluate(DEEP_TEXT) for n in range(rows.count())]
+
+
 def device_page(journey: Journey, base: str, name: str) -> None:
     """The device shows Connected on and Status connected."""
     page = journey.page
@@ -170,7 +198,10 @@ def device_page(journey: Journey, base: str, name: str) -> None:
     page.goto(f"{base}/config/devices/device/{device['id']}")
     slug = name.lower().replace(" ", "_")
     wait_for(lambda: journey.state(f"sensor.{slug}_status")["state"] == "connected")
-    expect(page.get_by_text("Connected", exact=True).nth(2)).to_be_visible()
+    # Rows "Connected: Connected" (the binary sensor) and "Status: Connected"
+    wait_for(
+        lambda: {"Connected Connected", "Status Connected"} <= set(row_texts(page))
+    )
     journey.screenshot("device-page")
 
 
@@ -204,6 +235,10 @@ def test_new_user_journey(
     base = home_assistant.base
     name = f"Demo {journey.theme}"
     log_in(journey, base)
+    dark = journey.page.evaluate(
+        "() => document.querySelector('home-assistant').hass.themes.darkMode"
+    )
+    assert dark is (journey.theme == "dark")
     add_integration(journey, base, name, demo_server.url(journey.theme))
     entries = home_assistant.api("GET", "/api/config/config_entries/entry")
     entry = next(e for e in entries if e["title"] == name)
