@@ -25,6 +25,7 @@ from custom_components.websocket_client.const import (
 from custom_components.websocket_client.url import url_origin
 
 from .certificates import CertificateSet, make_certificates
+from .raw_peer import RawPeer, Script
 from .ws_server import RecordingWebSocketServer, ServerThread
 
 type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
@@ -47,6 +48,28 @@ def fail_on_frame_helper_reports(caplog: pytest.LogCaptureFixture) -> Generator[
         and "Detected" in record.getMessage()
     ]
     assert not reports, reports
+
+
+type PeerStarter = Callable[..., Awaitable[RawPeer]]
+
+
+@pytest.fixture
+async def start_peer(socket_enabled: None) -> AsyncGenerator[PeerStarter]:
+    """Start raw peers (misbehaving servers); all are stopped afterwards.
+
+    Request it before `add_entry`, so entries unload before their peers stop.
+    """
+    started: list[RawPeer] = []
+
+    async def _start(script: Script, *, upgrade: bool = True) -> RawPeer:
+        peer = RawPeer(script, upgrade=upgrade)
+        await peer.start()
+        started.append(peer)
+        return peer
+
+    yield _start
+    for peer in started:
+        await peer.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ log line down and one back, and the link returns by itself.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
 import logging
 
 from homeassistant.core import HomeAssistant
@@ -20,8 +19,8 @@ from custom_components.websocket_client.const import (
     EVENT_MESSAGE,
 )
 
-from .conftest import EntryFactory
-from .raw_peer import OP_TEXT, RawPeer, drain_until_closed, frame, read_frame
+from .conftest import EntryFactory, PeerStarter
+from .raw_peer import OP_TEXT, drain_until_closed, frame, read_frame
 from .test_link import wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
@@ -62,18 +61,9 @@ async def test_server_closes(
     assert log_lines(caplog, "connected to") == 1  # "... again"
 
 
-@pytest.fixture
-async def peers(socket_enabled: None) -> AsyncGenerator[list[RawPeer]]:
-    """Raw peers to start in a test; stopped afterwards."""
-    started: list[RawPeer] = []
-    yield started
-    for peer in started:
-        await peer.stop()
-
-
 async def test_tcp_reset_in_the_middle_of_a_frame(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -88,9 +78,7 @@ async def test_tcp_reset_in_the_middle_of_a_frame(
         await asyncio.sleep(0.05)
         writer.transport.abort()
 
-    peer = RawPeer(reset_mid_frame)
-    await peer.start()
-    peers.append(peer)
+    peer = await start_peer(reset_mid_frame)
     messages = async_capture_events(hass, EVENT_MESSAGE)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     await add_entry(url=peer.url)
@@ -102,7 +90,7 @@ async def test_tcp_reset_in_the_middle_of_a_frame(
 
 async def test_silent_server_caught_by_heartbeat(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -113,9 +101,7 @@ async def test_silent_server_caught_by_heartbeat(
         frames = await drain_until_closed(reader)
         pings_seen.append(sum(opcode == 9 for opcode, _ in frames))
 
-    peer = RawPeer(deaf)
-    await peer.start()
-    peers.append(peer)
+    peer = await start_peer(deaf)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     await add_entry(url=peer.url, options={"heartbeat": 0.2, "idle_timeout": 0})
     await wait_until(lambda: len(disconnected) >= 1)
@@ -127,7 +113,7 @@ async def test_silent_server_caught_by_heartbeat(
 
 async def test_silent_server_caught_by_idle_timeout(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -136,9 +122,7 @@ async def test_silent_server_caught_by_idle_timeout(
     async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await drain_until_closed(reader)
 
-    peer = RawPeer(mute)
-    await peer.start()
-    peers.append(peer)
+    peer = await start_peer(mute)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     await add_entry(url=peer.url, options={"heartbeat": 0, "idle_timeout": 0.3})
     await wait_until(lambda: len(disconnected) >= 1)
@@ -152,7 +136,7 @@ async def test_silent_server_caught_by_idle_timeout(
 
 async def test_answered_pings_keep_the_link(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -167,9 +151,7 @@ async def test_answered_pings_keep_the_link(
                 writer.write(frame(10, payload))
                 await writer.drain()
 
-    peer = RawPeer(polite)
-    await peer.start()
-    peers.append(peer)
+    peer = await start_peer(polite)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     entry = await add_entry(
         url=peer.url, options={"heartbeat": 0.1, "idle_timeout": 0.3}

@@ -7,12 +7,10 @@ becomes an event (cut and flagged above the payload limit).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
 import json
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.json import json_bytes
-import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import (
@@ -20,39 +18,18 @@ from custom_components.websocket_client.const import (
     EVENT_MESSAGE,
 )
 
-from .conftest import EntryFactory
+from .conftest import EntryFactory, PeerStarter
 from .raw_peer import (
     OP_BINARY,
     OP_CONTINUATION,
     OP_PING,
     OP_PONG,
     OP_TEXT,
-    RawPeer,
-    Script,
     frame,
     read_frame,
 )
 from .test_link import wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
-
-type PeerFactory = Callable[[Script], AsyncGenerator[RawPeer]]
-
-
-@pytest.fixture
-async def peers(socket_enabled: None) -> AsyncGenerator[list[RawPeer]]:
-    """Raw peers started by a test; stopped afterwards."""
-    started: list[RawPeer] = []
-    yield started
-    for peer in started:
-        await peer.stop()
-
-
-async def start_peer(peers: list[RawPeer], script: Script) -> RawPeer:
-    """Start a raw peer running `script` after the upgrade."""
-    peer = RawPeer(script)
-    await peer.start()
-    peers.append(peer)
-    return peer
 
 
 async def hold_open(reader: asyncio.StreamReader) -> None:
@@ -87,7 +64,7 @@ async def test_oversized_frame_closes_1009_and_reconnects(
 
 async def test_invalid_utf8_closes_1007_and_reconnects(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -99,7 +76,7 @@ async def test_invalid_utf8_closes_1007_and_reconnects(
         writer.write(frame(OP_TEXT, b"\xff\xfe\xfd"))
         await hold_open(reader)
 
-    peer = await start_peer(peers, broken_text)
+    peer = await start_peer(broken_text)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     await add_entry(url=peer.url)
     await wait_until(lambda: len(disconnected) >= 1)
@@ -109,7 +86,7 @@ async def test_invalid_utf8_closes_1007_and_reconnects(
 
 async def test_fragmented_messages_with_a_ping_between(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -131,7 +108,7 @@ async def test_fragmented_messages_with_a_ping_between(
             if opcode == OP_PONG:
                 pongs.append(payload)
 
-    peer = await start_peer(peers, fragments)
+    peer = await start_peer(fragments)
     messages = async_capture_events(hass, EVENT_MESSAGE)
     await add_entry(url=peer.url)
     await wait_until(lambda: len(messages) == 2 and pongs == [b"between"])
@@ -141,7 +118,7 @@ async def test_fragmented_messages_with_a_ping_between(
 
 async def test_compressed_frame_without_negotiation(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -158,7 +135,7 @@ async def test_compressed_frame_without_negotiation(
         writer.write(bytes([deflated[0] | 0x40]) + deflated[1:])  # RSV1 set
         await hold_open(reader)
 
-    peer = await start_peer(peers, compresses_anyway)
+    peer = await start_peer(compresses_anyway)
     messages = async_capture_events(hass, EVENT_MESSAGE)
     entry = await add_entry(url=peer.url)
     await wait_until(lambda: len(messages) == 1)
@@ -219,7 +196,7 @@ async def test_odd_but_valid_messages(
 
 async def test_server_pings_are_answered(
     hass: HomeAssistant,
-    peers: list[RawPeer],
+    start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
@@ -237,6 +214,6 @@ async def test_server_pings_are_answered(
             if opcode == OP_PONG:
                 pongs.append(payload)
 
-    peer = await start_peer(peers, pinger)
+    peer = await start_peer(pinger)
     await add_entry(url=peer.url)
     await wait_until(lambda: pongs == [b"p0", b"p1", b"p2"])

@@ -19,7 +19,7 @@ from homeassistant.components.persistent_notification import (
 )
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import MATCH_ALL
-from homeassistant.core import Context, Event, HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import Unauthorized
 from homeassistant.helpers import issue_registry as ir
@@ -34,6 +34,7 @@ from custom_components.websocket_client.const import DOMAIN
 from .certificates import CertificateSet
 from .conftest import EntryFactory
 from .raw_peer import RawPeer, drain_until_closed
+from .test_consent import call
 from .ws_server import RecordingWebSocketServer, wait_until
 
 USER, PASSWORD, TOKEN, HEADER = (
@@ -60,19 +61,6 @@ async def counting_peer(socket_enabled: None) -> AsyncGenerator[RawPeer]:
     await peer.stop()
 
 
-async def decide(
-    hass: HomeAssistant, service: str, entry_id: str, user: User | None
-) -> None:
-    """Approve or deny as `user` (None: an automation)."""
-    await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"config_entry_id": entry_id},
-        blocking=True,
-        context=Context(user_id=user.id if user else None),
-    )
-
-
 async def test_no_tcp_connection_before_consent_or_after_denial(
     hass: HomeAssistant,
     counting_peer: RawPeer,
@@ -82,10 +70,10 @@ async def test_no_tcp_connection_before_consent_or_after_denial(
     """Not even a TCP connection while awaiting approval or once denied."""
     waiting = await add_entry(decision=None, url=counting_peer.url + "?a", title="A")
     denied = await add_entry(decision=None, url=counting_peer.url + "?b", title="B")
-    await decide(hass, "deny", denied.entry_id, None)
+    await call(hass, "deny", denied.entry_id, None)
     await asyncio.sleep(0.5)  # five retry intervals
     assert counting_peer.connections == 0
-    await decide(hass, "approve", waiting.entry_id, None)
+    await call(hass, "approve", waiting.entry_id, None)
     await wait_until(lambda: counting_peer.connections == 1)
 
 
@@ -119,12 +107,12 @@ async def test_authorisation_matrix(
     entry = await add_entry(decision=None, handling_user=handler.id)
     user = users[caller] if caller else None
     if allowed:
-        await decide(hass, service, entry.entry_id, user)
+        await call(hass, service, entry.entry_id, user)
         expected = {"approve": "approved", "deny": "denied"}[service]
         assert entry.data["consent"]["decision"] == expected
     else:
         with pytest.raises(Unauthorized):
-            await decide(hass, service, entry.entry_id, user)
+            await call(hass, service, entry.entry_id, user)
         assert "consent" not in entry.data
 
 
@@ -196,7 +184,7 @@ async def test_secrets_never_leak(
         json.dumps([issue.translation_placeholders, issue.data], default=str)
         for issue in ir.async_get(hass).issues.values()
     )
-    await decide(hass, "approve", entry.entry_id, None)
+    await call(hass, "approve", entry.entry_id, None)
     await wait_until(lambda: entry.runtime_data.is_connected)
     assert ws_server.request_headers[0]["X-Api-Key"] == HEADER  # really sent
     await ws_server.push_text("hello")
