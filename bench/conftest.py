@@ -50,6 +50,16 @@ def quiet_logs() -> None:
 
 
 @pytest.fixture
+def recorder_config() -> dict[str, Any]:
+    """The recorder's default commit interval.
+
+    The test plugin commits after every event, which costs a real installation's
+    recorder many times what it does at its default of 5 s.
+    """
+    return {"commit_interval": 5}
+
+
+@pytest.fixture
 def persistent_database() -> bool:
     """The recorder writes an SQLite file, as in a real installation."""
     return True
