@@ -532,32 +532,33 @@ class WebSocketClient:
             parsed, has_json = None, False
         if self._requests:
             self._requests.offer(MESSAGE_TYPE_TEXT, text, parsed, has_json, None)
-        payload: dict[str, Any] = {ATTR_TEXT: text, ATTR_SIZE: size}
+        data = self._event_data(MESSAGE_TYPE_TEXT)
+        data[ATTR_TEXT] = text
+        data[ATTR_SIZE] = size
         if has_json:
-            payload[ATTR_JSON] = parsed
-        data = self._event_data(MESSAGE_TYPE_TEXT, payload)
+            data[ATTR_JSON] = parsed
         if self._may_exceed_limit(3 * size):
             self._fit_text(data)
-        self._publish(MESSAGE_TYPE_TEXT, data)
+        self._publish(data)
 
     def binary_received(self, data: bytes) -> None:
         """Publish a binary message, answer a request it matches."""
         encoded = base64.b64encode(data).decode("ascii")
         if self._requests:
             self._requests.offer(MESSAGE_TYPE_BINARY, None, None, False, encoded)
-        event_data = self._event_data(
-            MESSAGE_TYPE_BINARY, {ATTR_DATA_BASE64: encoded, ATTR_SIZE: len(data)}
-        )
+        event_data = self._event_data(MESSAGE_TYPE_BINARY)
+        event_data[ATTR_DATA_BASE64] = encoded
+        event_data[ATTR_SIZE] = len(data)
         if self._may_exceed_limit(len(encoded)):
             self._fit_binary(event_data, data)
-        self._publish(MESSAGE_TYPE_BINARY, event_data)
+        self._publish(event_data)
 
-    def _event_data(self, message_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _event_data(self, message_type: str) -> dict[str, Any]:
+        """The fields every message event has; the payload goes in after."""
         return {
             ATTR_ENTRY_ID: self.entry.entry_id,
             ATTR_NAME: self.name,
             ATTR_TYPE: message_type,
-            **payload,
         }
 
     def _may_exceed_limit(self, payload_estimate: int) -> bool:
@@ -595,7 +596,7 @@ class WebSocketClient:
         data[ATTR_DATA_BASE64] = base64.b64encode(raw[:kept]).decode("ascii")
         data[ATTR_TRUNCATED] = True
 
-    def _publish(self, message_type: str, data: dict[str, Any]) -> None:
+    def _publish(self, data: dict[str, Any]) -> None:
         self.statistics.messages_received += 1
         self._schedule_statistics()
         self.hass.bus.async_fire(EVENT_MESSAGE, data)
