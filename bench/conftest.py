@@ -7,7 +7,7 @@ separate process.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 import datetime as dt
 import json
@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 from typing import Any
@@ -117,17 +118,23 @@ async def bench_server(socket_enabled: None) -> AsyncGenerator[BenchServer]:
 def record(
     key: str,
     name: str,
-    value: float,
+    samples: list[float],
     unit: str,
     *,
-    samples: list[float],
-    baseline: float | None = None,
     baseline_samples: list[float] | None = None,
-    ratio: float | None = None,
+    ratio: bool = False,
     target: str | None = None,
-    met: bool | None = None,
+    meets: Callable[[float], bool] | None = None,
 ) -> None:
-    """Keep one figure for the results file and table."""
+    """Keep one figure for the results file and table.
+
+    The figure is the median of its samples; with `ratio`, it is also given as
+    a ratio to the baseline's median, and `meets` judges that ratio.
+    """
+    value = statistics.median(samples)
+    baseline = statistics.median(baseline_samples) if baseline_samples else None
+    figure_ratio = value / baseline if ratio and baseline else None
+    judged = figure_ratio if ratio else value
     FIGURES.append(
         {
             "key": key,
@@ -137,9 +144,9 @@ def record(
             "samples": samples,
             "baseline": baseline,
             "baseline_samples": baseline_samples,
-            "ratio": ratio,
+            "ratio": figure_ratio,
             "target": target,
-            "met": None if SMOKE else met,
+            "met": None if SMOKE or meets is None or judged is None else meets(judged),
         }
     )
 
