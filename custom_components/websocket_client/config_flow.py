@@ -197,14 +197,24 @@ def _has_credentials(url: str) -> bool:
     return parsed.user is not None
 
 
+def _headers_field(stored: Mapping[str, Any]) -> dict[vol.Optional, TextSelector]:
+    """The headers text field, showing stored headers with their values masked."""
+    return {
+        vol.Optional(
+            CONF_HEADERS,
+            description={
+                "suggested_value": masked_headers_text(stored.get(CONF_HEADERS, {}))
+            },
+        ): TextSelector(TextSelectorConfig(multiline=True))
+    }
+
+
 def _advanced_section(stored: Mapping[str, Any]) -> section:
     shown = _advanced_form_values(stored)
     return section(
         vol.Schema(
             {
-                vol.Optional(
-                    CONF_HEADERS, description={"suggested_value": shown[CONF_HEADERS]}
-                ): TextSelector(TextSelectorConfig(multiline=True)),
+                **_headers_field(stored),
                 vol.Optional(
                     CONF_SUBPROTOCOLS,
                     description={"suggested_value": shown[CONF_SUBPROTOCOLS]},
@@ -338,18 +348,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_update_reload_and_abort(
                         entry, data_updates={CONF_HEADERS: headers}
                     )
-        schema = vol.Schema(
-            {
-                vol.Optional(
-                    CONF_HEADERS,
-                    description={
-                        "suggested_value": masked_headers_text(
-                            entry.data.get(CONF_HEADERS, {})
-                        )
-                    },
-                ): TextSelector(TextSelectorConfig(multiline=True)),
-            }
-        )
+        schema = vol.Schema(_headers_field(entry.data))
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=schema,
