@@ -22,11 +22,8 @@ import aiohttp
 from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.websocket_client.const import (
-    DOMAIN,
-    EVENT_CONNECTED,
-    EVENT_MESSAGE,
-)
+from custom_components.websocket_client.bus import EVENT_CONNECTED
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.url import url_origin
 
 from .conftest import SMOKE, BenchServer, record

@@ -5,8 +5,8 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
+from .client import WebSocketClient
 from .const import DOMAIN
-from .runtime import WebSocketClient
 
 
 class WebSocketClientEntity(Entity):
@@ -36,5 +36,5 @@ class WebSocketClientStatusEntity(WebSocketClientEntity):
         """Write the state whenever the status changes."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.client.async_add_status_listener(self.async_write_ha_state)
+            self.client.status_listeners.add(self.async_write_ha_state)
         )
