@@ -103,9 +103,9 @@ class MessageFanout:
         self._snapshot: tuple[MessageSubscriber, ...] | None = ()
         self._next_key = 0
 
-    def __bool__(self) -> bool:
-        """Whether anyone listens."""
-        return bool(self._subscribers)
+    def __len__(self) -> int:
+        """How many subscribers listen."""
+        return len(self._subscribers)
 
     @callback
     def subscribe(self, subscriber: MessageSubscriber) -> Callable[[], None]:

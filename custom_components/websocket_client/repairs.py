@@ -94,7 +94,7 @@ class MessageEventsRepairFlow(RepairsFlow):
 
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
-) -> RepairsFlow:
+) -> ConsentRepairFlow | MessageEventsRepairFlow:
     """Create the fix flow of a consent or recorder-advice issue."""
     entry_id = str((data or {}).get("entry_id", ""))
     if issue_id.startswith(ISSUE_PREFIX):
