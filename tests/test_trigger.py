@@ -7,7 +7,6 @@ import json
 import logging
 from typing import Any
 
-from homeassistant.components import automation
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers.trigger import (
     async_initialize_triggers,
@@ -62,9 +61,9 @@ async def add_automations(
     calls = async_mock_service(hass, "test", "automation")
     assert await async_setup_component(
         hass,
-        automation.DOMAIN,
+        "automation",
         {
-            automation.DOMAIN: [
+            "automation": [
                 {
                     "alias": f"automation {index}",
                     "triggers": [trigger],
@@ -234,7 +233,7 @@ async def test_trigger_survives_entry_reload_and_leaves_with_automation(
     await wait_until(lambda: len(calls) == 1)
 
     await hass.services.async_call(
-        automation.DOMAIN, "turn_off", {"entity_id": "all"}, blocking=True
+        "automation", "turn_off", {"entity_id": "all"}, blocking=True
     )
     assert len(fanout) == without_trigger
     await hass.config_entries.async_unload(entry.entry_id)
@@ -246,9 +245,9 @@ async def test_validation_errors(hass: HomeAssistant, add_entry: EntryFactory) -
     entry = await add_entry()
     other = MockConfigEntry(domain="other")
     other.add_to_hass(hass)
-    base = {"platform": DOMAIN, "config_entry_id": entry.entry_id}
+    base: dict[str, Any] = {"platform": DOMAIN, "config_entry_id": entry.entry_id}
     assert await validate_websocket_trigger(hass, base)
-    bad = [
+    bad: list[tuple[dict[str, Any], str]] = [
         ({**base, "config_entry_id": "nope"}, "no WebSocket Client connection"),
         ({**base, "config_entry_id": other.entry_id}, "no WebSocket Client"),
         ({**base, "match_regex": "("}, "invalid regular expression"),

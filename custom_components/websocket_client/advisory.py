@@ -32,8 +32,10 @@ def issue_id_for(entry_id: str) -> str:
     return f"{ISSUE_PREFIX}{entry_id}"
 
 
-def events_recorded(hass: HomeAssistant) -> bool:
-    """Whether the recorder runs and stores message events."""
+def events_recorded(hass: HomeAssistant, client: WebSocketClient) -> bool:
+    """Whether the client fires message events and the recorder stores them."""
+    if option_value(client.entry, CONF_MESSAGE_EVENTS) != MESSAGE_EVENTS_ALL:
+        return False
     if (recorder := hass.data.get(DATA_INSTANCE)) is None:
         return False
     return EVENT_MESSAGE not in recorder.exclude_event_types
@@ -53,10 +55,7 @@ def async_watch_message_rate(
         received = client.statistics.messages_received
         rate = (received - counted) / RATE_WINDOW.total_seconds()
         counted = received
-        events_on = (
-            option_value(client.entry, CONF_MESSAGE_EVENTS) == MESSAGE_EVENTS_ALL
-        )
-        if rate > HIGH_RATE and events_on and events_recorded(hass):
+        if rate > HIGH_RATE and events_recorded(hass, client):
             ir.async_create_issue(
                 hass,
                 DOMAIN,

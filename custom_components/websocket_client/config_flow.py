@@ -260,17 +260,9 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(
                     entry, data={**kept, CONF_URL: url, **advanced}
                 )
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_URL, default=entry.data[CONF_URL]): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.URL)
-                ),
-                vol.Optional(CONF_ADVANCED): _advanced_section(entry.data),
-            }
-        )
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=schema,
+            data_schema=_reconfigure_schema(entry.data),
             errors=errors,
             description_placeholders={"name": entry.title},
         )
@@ -356,6 +348,17 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
             vol.Optional(CONF_ADVANCED, default={}): _advanced_section({}),
         }
         return vol.Schema(fields)
+
+
+def _reconfigure_schema(stored: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_URL, default=stored[CONF_URL]): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.URL)
+            ),
+            vol.Optional(CONF_ADVANCED): _advanced_section(stored),
+        }
+    )
 
 
 def _without_section(user_input: Mapping[str, Any] | None) -> dict[str, Any]:

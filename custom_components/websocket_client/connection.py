@@ -264,16 +264,26 @@ class WebSocketConnection:
                 if max_size and len(msg.data) > max_size:
                     return await _close_too_big(ws)
                 listener.message_received(msg.data)
-            elif msg_type is aiohttp.WSMsgType.PING:
-                if not await _write_control(ws.pong(msg.data)):
-                    return ConnectionClosed(ws.close_code, REASON_LOST)
-            elif msg_type is aiohttp.WSMsgType.PONG:
-                if (
-                    round_trip := keep_alive.pong_received(keep_alive.last_frame)
-                ) is not None:
-                    listener.heartbeat_answered(round_trip)
-            else:
-                return _describe_end(ws, msg)
+            elif (closed := await self._control(ws, msg, keep_alive)) is not None:
+                return closed
+
+    async def _control(
+        self,
+        ws: aiohttp.ClientWebSocketResponse,
+        msg: aiohttp.WSMessage,
+        keep_alive: KeepAlive,
+    ) -> ConnectionClosed | None:
+        """Answer a ping, time a pong; returns why the connection ends, if it does."""
+        if msg.type is aiohttp.WSMsgType.PING:
+            if not await _write_control(ws.pong(msg.data)):
+                return ConnectionClosed(ws.close_code, REASON_LOST)
+        elif msg.type is aiohttp.WSMsgType.PONG:
+            round_trip = keep_alive.pong_received(keep_alive.last_frame)
+            if round_trip is not None:
+                self._listener.heartbeat_answered(round_trip)
+        else:
+            return _describe_end(ws, msg)
+        return None
 
     async def _keep_alive(
         self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive, now: float
