@@ -1,16 +1,31 @@
-"""Fixtures: custom integrations enabled, a real WebSocket server, ready entries."""
+"""Fixtures and helpers: custom integrations enabled, real servers, ready entries.
+
+Helpers every test module may use live here too (entity ids of the default
+entry, reading states, waiting for the connection, calling actions as a user),
+as Home Assistant core keeps them in its conftest/common modules.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Hashable
 from pathlib import Path
+import re
 from typing import Any
+from unittest.mock import ANY, PropertyMock, patch
 
+from homeassistant.auth.models import User
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_URL
-from homeassistant.core import HomeAssistant
+from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
+from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.types import PropertyPath, SerializableData
 
 from custom_components.websocket_client.consent import (
     CONF_CONSENT,
@@ -25,9 +40,65 @@ from custom_components.websocket_client.url import url_origin
 
 from .certificates import CertificateSet, make_certificates
 from .raw_peer import RawPeer, Script
-from .ws_server import RecordingWebSocketServer, ServerThread
+from .ws_server import RecordingWebSocketServer, ServerThread, wait_until
 
 type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
+
+# Entities of the default entry ("Living room")
+CONNECTED = "binary_sensor.living_room_connected"
+STATUS = "sensor.living_room_status"
+MESSAGE = "event.living_room_message"
+SWITCH = "switch.living_room_connection"
+BUTTON = "button.living_room_reconnect"
+LAST_ERROR = "sensor.living_room_last_error"
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """The state string of an entity, failing if it does not exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def message_attribute(hass: HomeAssistant, name: str) -> object:
+    """An attribute of the Message event entity."""
+    state = hass.states.get(MESSAGE)
+    assert state is not None
+    return state.attributes.get(name)
+
+
+async def wait_connected(hass: HomeAssistant) -> None:
+    """Wait until the user would see the connection as connected."""
+    await wait_until(lambda: state_of(hass, CONNECTED) == STATE_ON)
+    assert state_of(hass, STATUS) == "connected"
+
+
+async def call_action(
+    hass: HomeAssistant, service: str, entry_id: str, user: User | None = None
+) -> None:
+    """Call one of our actions on an entry, as a user or like an automation."""
+    await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"config_entry_id": entry_id},
+        blocking=True,
+        context=Context(user_id=user.id if user else None),
+    )
+
+
+def status_changes(
+    hass: HomeAssistant, status: str, entity_id: str = STATUS
+) -> list[float]:
+    """Loop times at which a Status sensor changes to `status`, from now on."""
+    times: list[float] = []
+
+    def _on_change(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if event.data["entity_id"] == entity_id and new and new.state == status:
+            times.append(hass.loop.time())
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _on_change)
+    return times
 
 
 @pytest.fixture(autouse=True)
@@ -139,10 +210,12 @@ async def add_entry(
         url: str | None = None,
         options: dict[str, Any] | None = None,
         title: str = "Living room",
+        entry_id: str | None = None,
         **data: Any,
     ) -> MockConfigEntry:
         entry = MockConfigEntry(
             domain=DOMAIN,
+            entry_id=entry_id,
             title=title,
             data=entry_data(url or ws_server.url, decision=decision, **data),
             options={CONF_RETRY_INTERVAL: 0.1, **(options or {})},
@@ -157,3 +230,147 @@ async def add_entry(
     for entry in added:
         if entry.state is ConfigEntryState.LOADED:
             await hass.config_entries.async_unload(entry.entry_id)
+
+
+class RetryWitness:
+    """A second, approved entry whose server refuses it: it counts retry attempts.
+
+    A test that asserts something did *not* happen (no handshake, no
+    reconnect) first waits until the witness was retried a few times: the
+    event loop demonstrably ran several retry intervals (entries here retry
+    every 0.1 s), so anything the entry under test would have done in that
+    time has happened. Its server is its own, so the test's counts stay clean.
+    """
+
+    def __init__(
+        self, add_entry: EntryFactory, server: RecordingWebSocketServer
+    ) -> None:
+        """Watch through `server`; the entry is added on first use."""
+        self._add_entry = add_entry
+        self.server = server
+        self.entry: MockConfigEntry | None = None
+
+    async def wait_retries(self, attempts: int = 5) -> None:
+        """Wait until the witness made `attempts` more connection attempts."""
+        if self.entry is None:
+            self.entry = await self._add_entry(url=self.server.url, title="Witness")
+        target = self.server.handshakes + attempts
+        await wait_until(lambda: self.server.handshakes >= target)
+
+
+@pytest.fixture
+async def retry_witness(
+    hass: HomeAssistant, socket_enabled: None, add_entry: EntryFactory
+) -> AsyncGenerator[RetryWitness]:
+    """A retry witness; its entry unloads before its server stops."""
+    server = RecordingWebSocketServer(reject_status=500)
+    await server.start()
+    witness = RetryWitness(add_entry, server)
+    yield witness
+    if witness.entry is not None and witness.entry.state is ConfigEntryState.LOADED:
+        await hass.config_entries.async_unload(witness.entry.entry_id)
+    await server.stop()
+
+
+# Snapshots: a fixed entry id keeps unique ids stable between runs.
+SNAPSHOT_ENTRY_ID = "01JWSCLIENT0SNAPSHOT0ENTRY"
+# What a registry entry and a state snapshot show: fields both supported Home
+# Assistant releases (2025.4 and 2026.2) have. Newer releases add registry
+# fields; leaving them out keeps one snapshot valid for both.
+SNAPSHOT_FIELDS = frozenset(
+    {
+        # entity registry entries
+        "aliases",
+        "area_id",
+        "capabilities",
+        "config_entry_id",
+        "config_subentry_id",
+        "device_class",
+        "device_id",
+        "disabled_by",
+        "domain",
+        "entity_category",
+        "entity_id",
+        "has_entity_name",
+        "hidden_by",
+        "icon",
+        "id",
+        "labels",
+        "name",
+        "options",
+        "original_device_class",
+        "original_icon",
+        "original_name",
+        "platform",
+        "previous_unique_id",
+        "supported_features",
+        "translation_key",
+        "unique_id",
+        "unit_of_measurement",
+        # states
+        "attributes",
+        "context",
+        "last_changed",
+        "last_reported",
+        "last_updated",
+        "state",
+    }
+)
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00")
+
+
+def _not_in_every_release(*, prop: Hashable, path: PropertyPath) -> bool:
+    return not path and prop not in SNAPSHOT_FIELDS
+
+
+def timestamps_as_any(*, data: SerializableData, path: PropertyPath) -> Any:
+    """Snapshot matcher: a UTC timestamp (when the test connected) as ANY."""
+    if isinstance(data, str) and _TIMESTAMP.fullmatch(data):
+        return ANY
+    return data
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots as Home Assistant core takes them (tests/snapshots/*.ambr).
+
+    The test plugin's own override loses to syrupy's fixture of the same name.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Create every entity enabled, also those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+async def snapshot_connected_platform(
+    hass: HomeAssistant,
+    add_entry: EntryFactory,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    """Snapshot the entities of one platform of a connected entry.
+
+    Needs `entity_registry_enabled_by_default`: every entity must be enabled.
+    """
+    with patch("custom_components.websocket_client.PLATFORMS", [platform]):
+        entry = await add_entry(entry_id=SNAPSHOT_ENTRY_ID)
+        await wait_until(lambda: entry.runtime_data.is_connected)
+        await hass.async_block_till_done()
+        await snapshot_platform(
+            hass,
+            er.async_get(hass),
+            snapshot.with_defaults(
+                exclude=_not_in_every_release, matcher=timestamps_as_any
+            ),
+            entry.entry_id,
+        )
+        # Unloaded while only this platform is known to the integration
+        assert await hass.config_entries.async_unload(entry.entry_id)

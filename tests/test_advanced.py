@@ -12,8 +12,7 @@ import pytest
 from custom_components.websocket_client.const import DOMAIN
 
 from .certificates import CertificateSet
-from .conftest import EntryFactory
-from .test_link import STATUS, state_of, wait_connected
+from .conftest import STATUS, EntryFactory, state_of, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 BASE = {

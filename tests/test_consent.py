@@ -22,8 +22,7 @@ from custom_components.websocket_client.consent import EVENT_CONSENT
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
-from .conftest import EntryFactory
-from .test_link import CONNECTED, STATUS, state_of, wait_connected
+from .conftest import CONNECTED, STATUS, EntryFactory, state_of, wait_connected
 from .ws_server import RecordingWebSocketServer
 
 SECRET_URL_SUFFIX = "?token=hunter2"

@@ -15,9 +15,8 @@ from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant
 import pytest
 
-from .conftest import EntryFactory
+from .conftest import STATUS, EntryFactory, state_of
 from .raw_peer import RawPeer, drain_until_closed
-from .test_link import STATUS, state_of
 from .ws_server import RecordingWebSocketServer, wait_until
 
 LAST_ERROR = "sensor.living_room_last_error"

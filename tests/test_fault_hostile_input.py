@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.websocket_client.bus import EVENT_DISCONNECTED
 from custom_components.websocket_client.const import EVENT_MESSAGE
 
-from .conftest import EntryFactory, PeerStarter
+from .conftest import EntryFactory, PeerStarter, wait_connected
 from .raw_peer import (
     OP_BINARY,
     OP_CONTINUATION,
@@ -26,7 +26,6 @@ from .raw_peer import (
     frame,
     read_frame,
 )
-from .test_link import wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 

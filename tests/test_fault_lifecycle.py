@@ -19,9 +19,8 @@ import pytest
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import EntryFactory
+from .conftest import STATUS, EntryFactory, state_of, wait_connected
 from .raw_peer import RawPeer, drain_until_closed
-from .test_link import STATUS, state_of, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 type Ending = Callable[[HomeAssistant, str], Awaitable[None]]

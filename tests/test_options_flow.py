@@ -12,8 +12,7 @@ import pytest
 
 from custom_components.websocket_client.options import OPTIONS
 
-from .conftest import EntryFactory
-from .test_link import wait_connected
+from .conftest import EntryFactory, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 ALL_OPTIONS = {

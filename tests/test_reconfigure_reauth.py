@@ -17,8 +17,7 @@ import voluptuous_serialize
 from custom_components.websocket_client.const import DOMAIN
 
 from .certificates import CertificateSet
-from .conftest import EntryFactory
-from .test_link import STATUS, state_of, wait_connected
+from .conftest import STATUS, EntryFactory, state_of, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 # Typed in newer releases only; the alias keeps one call for both.

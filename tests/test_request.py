@@ -13,8 +13,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
-from .conftest import EntryFactory
-from .test_link import wait_connected
+from .conftest import EntryFactory, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 

@@ -1,0 +1,78 @@
+"""Diagnostics: what a bug report needs, and no secret."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.types import PropertyPath, SerializableData
+
+from .certificates import CertificateSet
+from .conftest import EntryFactory, timestamps_as_any, wait_connected
+from .ws_server import RecordingWebSocketServer, wait_until
+
+
+async def test_snapshot(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """A connected entry with every kind of setting, after some traffic."""
+    url = ws_server.url.replace("ws://", "ws://alice:pa55word@") + "?token=T0KEN"
+    entry = await add_entry(
+        url=url,
+        headers={"X-Api-Key": "HEADERSECRET", "Accept": "text/plain"},
+        subprotocols=["v2.chat"],
+        options={"heartbeat": 0, "queue_size": 5},
+    )
+    await wait_connected(hass)
+    await ws_server.push_text("hello")
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    port = f"127.0.0.1:{ws_server.port}"
+
+    def volatile(*, data: SerializableData, path: PropertyPath) -> Any:
+        # The server's port changes with every run; so does the connect time.
+        if isinstance(data, str) and port in data:
+            return data.replace(port, "127.0.0.1:<port>")
+        return timestamps_as_any(data=data, path=path)
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics == snapshot(matcher=volatile)
+
+
+async def test_diagnostics_hold_no_secrets(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    certificates: CertificateSet,
+) -> None:
+    """URL credentials, query values, header values and the CA are redacted."""
+    url = ws_server.url.replace("ws://", "ws://alice:pa55word@") + "?token=T0KEN"
+    entry: MockConfigEntry = await add_entry(
+        url=url,
+        headers={"X-Api-Key": "HEADERSECRET"},
+        ca_cert=certificates.ca_pem,
+    )
+    await wait_connected(hass)
+    diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(
+        hass, hass_client, entry
+    )
+    text = json.dumps(diagnostics)
+    for secret in ("alice", "pa55word", "T0KEN", "HEADERSECRET", "BEGIN CERTIFICATE"):
+        assert secret not in text
+    assert diagnostics["entry"]["data"]["headers"] == {"X-Api-Key": "***"}
+    assert diagnostics["link"]["url"] == (
+        f"ws://***:***@127.0.0.1:{ws_server.port}/ws?token=***"
+    )
+    assert diagnostics["status"] == "connected"
+    assert diagnostics["link"]["tls"] == "custom CA"

@@ -1,0 +1,43 @@
+"""What every entity shares: one service device per entry, stable unique ids."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from custom_components.websocket_client.const import DOMAIN
+
+from .conftest import EntryFactory
+from .ws_server import RecordingWebSocketServer
+
+
+async def test_device_and_entities(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """One service device with translated entity names and stable unique ids."""
+    entry = await add_entry()
+    device = dr.async_get(hass).async_get_device({(DOMAIN, entry.entry_id)})
+    assert device is not None
+    assert device.name == "Living room"
+    assert device.entry_type is dr.DeviceEntryType.SERVICE
+    registry = er.async_get(hass)
+    entities = er.async_entries_for_config_entry(registry, entry.entry_id)
+    assert {e.unique_id.removeprefix(entry.entry_id + "_") for e in entities} == {
+        "connected",
+        "status",
+        "message",
+        "connection",
+        "reconnect",
+        "messages_received",
+        "messages_sent",
+        "last_connected",
+        "reconnects",
+        "last_error",
+        "heartbeat_round_trip",
+    }
+    disabled = {e.entity_id for e in entities if e.disabled_by is not None}
+    assert disabled == {
+        "sensor.living_room_messages_received",
+        "sensor.living_room_messages_sent",
+        "sensor.living_room_heartbeat_round_trip_time",
+    }

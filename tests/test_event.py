@@ -1,0 +1,126 @@
+"""The Message event entity, and the message events on the bus it mirrors."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.json import json_bytes
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.websocket_client.const import EVENT_MESSAGE
+
+from .conftest import (
+    MESSAGE,
+    EntryFactory,
+    message_attribute,
+    snapshot_connected_platform,
+    wait_connected,
+)
+from .ws_server import RecordingWebSocketServer, wait_until
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_snapshot(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The Message event entity of a connected entry."""
+    await snapshot_connected_platform(hass, add_entry, snapshot, Platform.EVENT)
+
+
+async def test_receive_text_json_and_binary(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Every received message reaches the bus and the Message event entity."""
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    entry = await add_entry()
+    await wait_connected(hass)
+
+    await ws_server.push_text("hello wörld")
+    await wait_until(lambda: len(messages) == 1)
+    assert messages[0].data == {
+        "entry_id": entry.entry_id,
+        "name": "Living room",
+        "type": "text",
+        "text": "hello wörld",
+        "size": len("hello wörld".encode()),
+    }
+    event_state = hass.states.get(MESSAGE)
+    assert event_state is not None
+    assert event_state.attributes["event_type"] == "text"
+    assert event_state.attributes["text"] == "hello wörld"
+
+    await ws_server.push_text('{"temp": 21.5, "on": true}')
+    await wait_until(lambda: len(messages) == 2)
+    assert messages[1].data["json"] == {"temp": 21.5, "on": True}
+    assert messages[1].data["text"] == '{"temp": 21.5, "on": true}'
+
+    await ws_server.push_bytes(b"\x00\x01\xfe\xff")
+    await wait_until(lambda: len(messages) == 3)
+    assert messages[2].data == {
+        "entry_id": entry.entry_id,
+        "name": "Living room",
+        "type": "binary",
+        "data_base64": base64.b64encode(b"\x00\x01\xfe\xff").decode(),
+        "size": 4,
+    }
+    await wait_until(lambda: message_attribute(hass, "event_type") == "binary")
+    assert message_attribute(hass, "data_base64") == "AAH+/w=="
+
+
+async def test_message_entity_is_paced_but_shows_the_latest(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A burst is every bus event but only a few state writes, ending on the last."""
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    writes = async_capture_events(hass, "state_changed")
+    await add_entry()
+    await wait_connected(hass)
+    writes.clear()
+    for n in range(50):
+        await ws_server.push_text(f"burst {n}")
+    await wait_until(lambda: len(messages) == 50)
+    await wait_until(lambda: message_attribute(hass, "text") == "burst 49")
+    entity_writes = [w for w in writes if w.data["entity_id"] == MESSAGE]
+    assert 1 <= len(entity_writes) <= 3
+
+
+async def test_payload_limit_keeps_events_within_it(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Over the limit: json left out first, then text or base64 cut and flagged."""
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    await add_entry(options={"event_payload_limit": 1024})
+    await wait_connected(hass)
+    accented = "é" * 1000  # 2000 bytes
+    mid_json = json.dumps({"k": "v" * 600})
+    raw = bytes(range(256)) * 4
+    await ws_server.push_text(accented)
+    await ws_server.push_text(mid_json)
+    await ws_server.push_bytes(raw)
+    await ws_server.push_text('{"short": true}')
+    await wait_until(lambda: len(messages) == 4)
+    for message in messages:
+        assert len(json_bytes(message.data)) <= 1024
+    cut_text, no_json, cut_binary, short = (m.data for m in messages)
+    assert cut_text["truncated"] is True
+    assert cut_text["size"] == 2000
+    assert 0 < len(cut_text["text"]) < 1000
+    assert accented.startswith(cut_text["text"])
+    assert no_json["truncated"] is True
+    assert no_json["text"] == mid_json
+    assert "json" not in no_json
+    assert cut_binary["truncated"] is True
+    kept = base64.b64decode(cut_binary["data_base64"])
+    assert 0 < len(kept) < len(raw)
+    assert raw.startswith(kept)
+    assert short["json"] == {"short": True}
+    assert "truncated" not in short
+    await wait_until(lambda: message_attribute(hass, "json") == {"short": True})
