@@ -56,22 +56,33 @@ def advice(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
     return ir.async_get(hass).async_get_issue(DOMAIN, issue_id_for(entry.entry_id))
 
 
-def next_window(hass: HomeAssistant, minutes: int) -> None:
-    """Let the rate check run once more."""
-    async_fire_time_changed(
-        hass, dt_util.utcnow() + timedelta(minutes=minutes, seconds=1)
-    )
+async def minute_of(
+    hass: HomeAssistant,
+    server: RecordingWebSocketServer,
+    entry: MockConfigEntry,
+    count: int,
+    minute: int,
+) -> None:
+    """`count` messages, then the end of the entry's `minute`th rate window."""
+    await flood(server, entry, count)
+    later = dt_util.utcnow() + timedelta(minutes=minute, seconds=1)
+    async_fire_time_changed(hass, later)
+    await hass.async_block_till_done()
+
+
+async def connected(add_entry: EntryFactory) -> MockConfigEntry:
+    """An approved entry whose connection is open."""
+    entry = await add_entry()
+    await wait_until(lambda: entry.runtime_data.is_connected)
+    return entry
 
 
 async def test_advice_appears_fixes_and_clears(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
     """A sustained high rate opens the issue; its fix turns message events off."""
-    entry = await add_entry()
-    await wait_until(lambda: entry.runtime_data.is_connected)
-    await flood(ws_server, entry, BURST)
-    next_window(hass, 1)
-    await hass.async_block_till_done()
+    entry = await connected(add_entry)
+    await minute_of(hass, ws_server, entry, BURST, 1)
     issue = advice(hass, entry)
     assert issue is not None
     assert issue.is_fixable
@@ -88,9 +99,7 @@ async def test_advice_appears_fixes_and_clears(
     assert advice(hass, entry) is None
 
     # Off now: however fast, no advice.
-    await flood(ws_server, entry, BURST)
-    next_window(hass, 2)
-    await hass.async_block_till_done()
+    await minute_of(hass, ws_server, entry, BURST, 2)
     assert advice(hass, entry) is None
 
 
@@ -98,15 +107,10 @@ async def test_advice_goes_when_the_rate_drops(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
     """A quiet minute after a busy one removes the issue by itself."""
-    entry = await add_entry()
-    await wait_until(lambda: entry.runtime_data.is_connected)
-    await flood(ws_server, entry, BURST)
-    next_window(hass, 1)
-    await hass.async_block_till_done()
+    entry = await connected(add_entry)
+    await minute_of(hass, ws_server, entry, BURST, 1)
     assert advice(hass, entry) is not None
-    await flood(ws_server, entry, 10)
-    next_window(hass, 2)
-    await hass.async_block_till_done()
+    await minute_of(hass, ws_server, entry, 10, 2)
     assert advice(hass, entry) is None
 
 
@@ -115,11 +119,8 @@ async def test_no_advice_when_excluded_from_the_recorder(
 ) -> None:
     """Events the recorder excludes cost nothing: no advice."""
     get_instance(hass).exclude_event_types.add(EVENT_MESSAGE)
-    entry = await add_entry()
-    await wait_until(lambda: entry.runtime_data.is_connected)
-    await flood(ws_server, entry, BURST)
-    next_window(hass, 1)
-    await hass.async_block_till_done()
+    entry = await connected(add_entry)
+    await minute_of(hass, ws_server, entry, BURST, 1)
     assert advice(hass, entry) is None
 
 
