@@ -213,7 +213,7 @@ build_python() {
         return 1
     fi
     local missing
-    missing=$(missing_build_packages | tr '\n' ' ')
+    missing=$(missing_build_packages | paste -sd ' ')
     if [ -n "$missing" ] && [ "$(id -u)" != 0 ]; then
         explain_no_python "Building one needs packages that only root can install: $missing" \
             "have root run: apt-get install -y --no-install-recommends $missing"
