@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 from pathlib import Path
 import sys
 import time
@@ -135,10 +136,21 @@ class HomeAssistantClient:
         return self.token_for_code(str(result["result"]))
 
 
-def wait(client: HomeAssistantClient, timeout: float) -> int:
-    """Poll until Home Assistant answers."""
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait(client: HomeAssistantClient, timeout: float, pid: int | None) -> int:
+    """Poll until Home Assistant answers; give up early when its process ended."""
     deadline = time.monotonic() + timeout
     while not client.answers():
+        if pid is not None and not _running(pid):
+            print("Home Assistant stopped before it answered")
+            return 1
         if time.monotonic() > deadline:
             print(f"Home Assistant did not answer on {client.base} in {timeout:.0f} s")
             return 1
@@ -215,14 +227,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8123)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("wait").add_argument("--timeout", type=float, default=300)
+    waiting = commands.add_parser("wait")
+    waiting.add_argument("--timeout", type=float, default=300)
+    waiting.add_argument("--pid", type=int, help="Home Assistant's process")
     commands.add_parser("create-user")
     commands.add_parser("finish-onboarding").add_argument("config_dir", type=Path)
     commands.add_parser("add-demo").add_argument("demo_url")
     args = parser.parse_args()
     client = HomeAssistantClient(args.port)
     if args.command == "wait":
-        return wait(client, args.timeout)
+        return wait(client, args.timeout, args.pid)
     if args.command == "create-user":
         return create_user(client)
     if args.command == "finish-onboarding":

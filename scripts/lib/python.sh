@@ -235,7 +235,7 @@ build_python() {
         version=$(basename "$tarball" | sed -E 's/^python3\.13_(3\.13\.[0-9]+)\.orig\.tar\.xz$/\1/')
         local prefix="$PYTHON_CACHE/python-$version" log="$PYTHON_CACHE/python-$version.build.log"
         if verify_cpython_tarball "$tarball" "$version" && install_build_packages; then
-            say "Compiling CPython $version into $prefix with $(nproc) jobs (log: $log; about 7 minutes on 2 cores)"
+            say "Compiling CPython $version into $prefix with $(nproc) jobs (log: $log; about 8 minutes on 2 cores)"
             compile_cpython "$tarball" "$prefix" "$log" || status=1
         else
             status=1
