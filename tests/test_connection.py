@@ -258,7 +258,9 @@ async def test_abrupt_disconnect_and_listener_errors(
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         await ws.send_str("boom")
-        await asyncio.sleep(0.05)
+        # Reset only once the client handled the message (or failed on it): a
+        # reset can discard bytes the client has not read yet.
+        await wait_until(lambda: bool(listener.texts or listener.closed))
         assert request.transport is not None
         request.transport.abort()
         return ws

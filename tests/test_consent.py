@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from http import HTTPStatus
 
 from homeassistant.auth.models import User
@@ -22,8 +21,16 @@ from custom_components.websocket_client.consent import EVENT_CONSENT
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
-from .conftest import CONNECTED, STATUS, EntryFactory, state_of, wait_connected
-from .ws_server import RecordingWebSocketServer
+from .conftest import (
+    CONNECTED,
+    STATUS,
+    EntryFactory,
+    RetryWitness,
+    call_action,
+    state_of,
+    wait_connected,
+)
+from .ws_server import RecordingWebSocketServer, wait_until
 
 SECRET_URL_SUFFIX = "?token=hunter2"
 
@@ -37,21 +44,11 @@ def notification_for(hass: HomeAssistant, entry_id: str) -> dict[str, str] | Non
     return {"title": str(found["title"]), "message": str(found["message"])}
 
 
-async def call(
-    hass: HomeAssistant, service: str, entry_id: str, user: User | None = None
-) -> None:
-    """Call an action as a user, or without one like an automation."""
-    await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"config_entry_id": entry_id},
-        blocking=True,
-        context=Context(user_id=user.id if user else None),
-    )
-
-
 async def test_awaiting_approval_asks_and_never_connects(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """A new entry shows the request and makes no handshake over many retries."""
     alice = await hass.auth.async_create_user("Alice")
@@ -82,7 +79,7 @@ async def test_awaiting_approval_asks_and_never_connects(
     assert issue.translation_placeholders is not None
     assert "hunter2" not in str(issue.translation_placeholders)
 
-    await asyncio.sleep(0.5)  # five retry intervals
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 0
 
 
@@ -92,7 +89,7 @@ async def test_approve_action_connects_and_persists(
     """Approval connects, clears the request, fires the event and survives reload."""
     decisions = async_capture_events(hass, EVENT_CONSENT)
     entry = await add_entry(decision=None)
-    await call(hass, "approve", entry.entry_id)
+    await call_action(hass, "approve", entry.entry_id)
     await wait_connected(hass)
     assert notification_for(hass, entry.entry_id) is None
     assert (
@@ -117,48 +114,59 @@ async def test_approve_action_connects_and_persists(
 
 
 async def test_deny_is_final(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """A refusal never connects, never retries and cannot be overturned by approve."""
     entry = await add_entry(decision=None)
-    await call(hass, "deny", entry.entry_id)
+    await call_action(hass, "deny", entry.entry_id)
     assert state_of(hass, STATUS) == "denied"
     assert notification_for(hass, entry.entry_id) is None
     with pytest.raises(ServiceValidationError) as err:
-        await call(hass, "approve", entry.entry_id)
+        await call_action(hass, "approve", entry.entry_id)
     assert err.value.translation_key == "consent_denied"
     with pytest.raises(ServiceValidationError) as err:
-        await call(hass, "connect", entry.entry_id)
+        await call_action(hass, "connect", entry.entry_id)
     assert err.value.translation_key == "consent_denied"
     assert await hass.config_entries.async_reload(entry.entry_id)
-    await asyncio.sleep(0.5)
+    await retry_witness.wait_retries()
     assert state_of(hass, STATUS) == "denied"
     assert ws_server.handshakes == 0
     assert notification_for(hass, entry.entry_id) is None
 
 
 async def test_deny_revokes_a_running_connection(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """Denying an approved entry closes its link for good."""
     entry = await add_entry()
     await wait_connected(hass)
-    await call(hass, "deny", entry.entry_id)
+    await call_action(hass, "deny", entry.entry_id)
     assert state_of(hass, STATUS) == "denied"
-    await asyncio.sleep(0.3)
+    await wait_until(lambda: ws_server.client_close_codes == [1000])
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
-    await call(hass, "deny", entry.entry_id)  # idempotent
+    await call_action(hass, "deny", entry.entry_id)  # idempotent
     assert state_of(hass, STATUS) == "denied"
 
 
 async def test_connect_while_awaiting_approval_is_refused(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """The connect action cannot bypass consent."""
     entry = await add_entry(decision=None)
     with pytest.raises(ServiceValidationError) as err:
-        await call(hass, "connect", entry.entry_id)
+        await call_action(hass, "connect", entry.entry_id)
     assert err.value.translation_key == "awaiting_approval"
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 0
 
 
@@ -174,20 +182,22 @@ async def test_who_may_decide(
     entry = await add_entry(decision=None, handling_user=handler.id)
 
     with pytest.raises(Unauthorized):
-        await call(hass, "approve", entry.entry_id, other)
+        await call_action(hass, "approve", entry.entry_id, other)
     with pytest.raises(Unauthorized):
-        await call(hass, "deny", entry.entry_id, other)
+        await call_action(hass, "deny", entry.entry_id, other)
     assert state_of(hass, STATUS) == "awaiting_approval"
 
-    await call(hass, "approve", entry.entry_id, handler)
+    await call_action(hass, "approve", entry.entry_id, handler)
     await wait_connected(hass)
     assert entry.data["consent"]["user_id"] == handler.id
-    await call(hass, "approve", entry.entry_id, hass_admin_user)  # already approved
+    await call_action(
+        hass, "approve", entry.entry_id, hass_admin_user
+    )  # already approved
 
     second = await add_entry(
         decision=None, url=ws_server.url + "?second", title="Second"
     )
-    await call(hass, "approve", second.entry_id, hass_admin_user)
+    await call_action(hass, "approve", second.entry_id, hass_admin_user)
     assert second.data["consent"]["user_id"] == hass_admin_user.id
 
 
@@ -291,7 +301,7 @@ async def test_repairs_choice_after_a_decision_elsewhere_aborts(
         json={"handler": DOMAIN, "issue_id": f"consent_{entry.entry_id}"},
     )
     flow = await resp.json()
-    await call(hass, "approve", entry.entry_id)
+    await call_action(hass, "approve", entry.entry_id)
     resp = await client.post(
         f"/api/repairs/issues/fix/{flow['flow_id']}", json={"next_step_id": "deny"}
     )

@@ -7,7 +7,6 @@ overflow, expiry and unloading are reported, and nothing is sent twice.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -108,8 +107,11 @@ async def test_expired_messages_are_reported(
         DOMAIN, "connect", {"config_entry_id": entry.entry_id}, blocking=True
     )
     await wait_connected(hass)
-    await asyncio.sleep(0.1)
-    assert ws_server.frames == []
+    # Queued behind anything still waiting: once the server has it, a flush of
+    # the expired messages would have come first.
+    await send(hass, entry.entry_id, message="fresh", queue=True)
+    await wait_until(lambda: len(ws_server.frames) >= 1)
+    assert [frame.data for frame in ws_server.frames] == ["fresh"]
 
 
 async def test_unloading_reports_what_was_still_queued(

@@ -32,9 +32,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.websocket_client.const import DOMAIN
 
 from .certificates import CertificateSet
-from .conftest import EntryFactory
+from .conftest import EntryFactory, RetryWitness, call_action
 from .raw_peer import RawPeer, drain_until_closed
-from .test_consent import call
 from .ws_server import RecordingWebSocketServer, wait_until
 
 USER, PASSWORD, TOKEN, HEADER = (
@@ -66,14 +65,15 @@ async def test_no_tcp_connection_before_consent_or_after_denial(
     counting_peer: RawPeer,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """Not even a TCP connection while awaiting approval or once denied."""
     waiting = await add_entry(decision=None, url=counting_peer.url + "?a", title="A")
     denied = await add_entry(decision=None, url=counting_peer.url + "?b", title="B")
-    await call(hass, "deny", denied.entry_id, None)
-    await asyncio.sleep(0.5)  # five retry intervals
+    await call_action(hass, "deny", denied.entry_id, None)
+    await retry_witness.wait_retries()
     assert counting_peer.connections == 0
-    await call(hass, "approve", waiting.entry_id, None)
+    await call_action(hass, "approve", waiting.entry_id, None)
     await wait_until(lambda: counting_peer.connections == 1)
 
 
@@ -107,12 +107,12 @@ async def test_authorisation_matrix(
     entry = await add_entry(decision=None, handling_user=handler.id)
     user = users[caller] if caller else None
     if allowed:
-        await call(hass, service, entry.entry_id, user)
+        await call_action(hass, service, entry.entry_id, user)
         expected = {"approve": "approved", "deny": "denied"}[service]
         assert entry.data["consent"]["decision"] == expected
     else:
         with pytest.raises(Unauthorized):
-            await call(hass, service, entry.entry_id, user)
+            await call_action(hass, service, entry.entry_id, user)
         assert "consent" not in entry.data
 
 
@@ -184,7 +184,7 @@ async def test_secrets_never_leak(
         json.dumps([issue.translation_placeholders, issue.data], default=str)
         for issue in ir.async_get(hass).issues.values()
     )
-    await call(hass, "approve", entry.entry_id, None)
+    await call_action(hass, "approve", entry.entry_id, None)
     await wait_until(lambda: entry.runtime_data.is_connected)
     assert ws_server.request_headers[0]["X-Api-Key"] == HEADER  # really sent
     await ws_server.push_text("hello")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -12,7 +11,7 @@ import pytest
 
 from custom_components.websocket_client.options import OPTIONS
 
-from .conftest import EntryFactory, wait_connected
+from .conftest import EntryFactory, RetryWitness, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 ALL_OPTIONS = {
@@ -97,7 +96,10 @@ async def test_timing_change_reconnects_without_reload(
 
 
 async def test_retry_and_connect_timeout_apply_without_reconnecting(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """Values read at each attempt need no new link."""
     entry = await add_entry()
@@ -109,24 +111,31 @@ async def test_retry_and_connect_timeout_apply_without_reconnecting(
     )
     assert entry.runtime_data.settings.retry_interval == 30
     assert entry.runtime_data.settings.connect_timeout == 5
-    await asyncio.sleep(0.2)
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
+    assert ws_server.client_close_codes == []
 
 
 async def test_options_do_not_retry_refused_credentials(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """After a 401, saving options does not try the same credentials again."""
     ws_server.reject_status = 401
     entry = await add_entry()
     await wait_until(lambda: entry.runtime_data.status.value == "authentication_failed")
     await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": 5})
-    await asyncio.sleep(0.2)
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
 
 
 async def test_payload_limit_change_keeps_link(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """The event payload limit applies at once without touching the link."""
     entry = await add_entry()
@@ -134,11 +143,16 @@ async def test_payload_limit_change_keeps_link(
     await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "event_payload_limit": 4})
     assert entry.state is ConfigEntryState.LOADED
     assert entry.options["event_payload_limit"] == 4
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
+    assert ws_server.client_close_codes == []
 
 
 async def test_options_of_a_disconnected_entry_stay_disconnected(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """Saving options never starts a link the user switched off."""
     entry = await add_entry(connection_enabled=False)
@@ -146,4 +160,5 @@ async def test_options_of_a_disconnected_entry_stay_disconnected(
     state = hass.states.get("sensor.living_room_status")
     assert state is not None
     assert state.state == "disconnected"
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ import voluptuous_serialize
 from custom_components.websocket_client.const import DOMAIN
 
 from .certificates import CertificateSet
-from .conftest import STATUS, EntryFactory, state_of, wait_connected
+from .conftest import STATUS, EntryFactory, RetryWitness, state_of, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 # Typed in newer releases only; the alias keeps one call for both.
@@ -60,7 +59,10 @@ async def test_reconfigure_same_origin_keeps_consent(
 
 
 async def test_reconfigure_new_origin_asks_again(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
 ) -> None:
     """A different port puts the entry back to awaiting approval."""
     entry = await add_entry()
@@ -69,7 +71,7 @@ async def test_reconfigure_new_origin_asks_again(
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert state_of(hass, STATUS) == "awaiting_approval"
-    await asyncio.sleep(0.3)
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
 
 
@@ -155,13 +157,14 @@ async def test_credentials_refused_stop_retrying_and_reauth_resumes(
     hass: HomeAssistant,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
+    retry_witness: RetryWitness,
     status: int,
 ) -> None:
     """401/403: no retries, a reauth flow; new headers are tested, then used."""
     ws_server.reject_status = status
     entry = await add_entry(headers={"Authorization": "Bearer expired"})
     await wait_until(lambda: state_of(hass, STATUS) == "authentication_failed")
-    await asyncio.sleep(0.3)  # three retry intervals
+    await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
