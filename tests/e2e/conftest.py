@@ -16,12 +16,15 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+
+if TYPE_CHECKING:
+    from .browser import Journey
 
 ROOT = Path(__file__).resolve().parents[2]
 ENABLED = os.environ.get("WEBSOCKET_CLIENT_E2E") == "1"
@@ -62,6 +65,18 @@ class DemoServer:
     def received(self, text: str) -> bool:
         """Whether the server received this text message."""
         return f"received text: {text}" in self.lines
+
+    def received_json(self, value: Any) -> bool:
+        """Whether the server received a text message holding this JSON value."""
+        prefix = "received text: "
+        for line in list(self.lines):
+            if line.startswith(prefix):
+                try:
+                    if json.loads(line.removeprefix(prefix)) == value:
+                        return True
+                except ValueError:
+                    continue
+        return False
 
 
 @pytest.fixture(scope="session")
@@ -164,6 +179,8 @@ def home_assistant(
         ROOT / "custom_components" / "websocket_client",
         config_dir / "custom_components" / "websocket_client",
     )
+    # Where the automation editor saves, as in a new installation
+    (config_dir / "automations.yaml").write_text("[]\n")
     port = free_port()
     (config_dir / "configuration.yaml").write_text(
         f"""
@@ -179,6 +196,7 @@ http:
 frontend:
 config:
 repairs:
+automation: !include automations.yaml
 logger:
   default: warning
 """
@@ -228,3 +246,13 @@ logger:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def journey(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Journey]:
+    """A fresh Chromium profile; light unless parametrized indirectly with "dark"."""
+    from .browser import open_journey  # noqa: PLC0415 - Playwright: e2e env only
+
+    theme: str = getattr(request, "param", "light")
+    with open_journey(tmp_path, theme) as journey:
+        yield journey

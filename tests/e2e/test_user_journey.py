@@ -8,201 +8,13 @@ server's pushes. Once in the light theme and once with a dark-theme profile.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import json
-import os
-from pathlib import Path
 import re
-import shutil
-from typing import Any
 
-from playwright.sync_api import Page, expect, sync_playwright
 import pytest
 
-from .conftest import CHROMIUM, OWNER, ROOT, DemoServer, HomeAssistantProcess, wait_for
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Screenshots README shows, refreshed by WEBSOCKET_CLIENT_E2E_DOCS=1
-DOCS_SHOTS = {
-    "add-integration-form": "add-integration-form.png",
-    "consent-notification": "consent-notification.png",
-    "device-page": "device-page.png",
-}
-
-
-class Journey:
-    """The browser page plus numbered screenshots of every step."""
-
-    def __init__(self, page: Page, shots: Path, theme: str) -> None:
-        """Start with no screenshot taken."""
-        self.page = page
-        self.shots = shots
-        self.theme = theme
-        self.step = 0
-
-    def screenshot(self, name: str) -> Path:
-        """Save the current view as the next numbered step."""
-        self.step += 1
-        path = self.shots / f"{self.step:02d}-{name}-{self.theme}.png"
-        self.page.screenshot(path=path)
-        if (
-            self.theme == "light"
-            and name in DOCS_SHOTS
-            and os.environ.get("WEBSOCKET_CLIENT_E2E_DOCS") == "1"
-        ):
-            shutil.copy(path, ROOT / "docs" / "images" / DOCS_SHOTS[name])
-        return path
-
-    def _wait_for_frontend(self) -> None:
-        self.page.wait_for_function(
-            "() => document.querySelector('home-assistant')?.hass?.states"
-        )
-
-    def call_ws(self, message: dict[str, Any]) -> Any:
-        """Ask Home Assistant through the frontend's own connection."""
-        self._wait_for_frontend()
-        return self.page.evaluate(
-            "message => document.querySelector('home-assistant').hass.callWS(message)",
-            message,
-        )
-
-    def state(self, entity_id: str) -> Any:
-        """An entity's state object as the frontend holds it."""
-        self._wait_for_frontend()
-        return self.page.evaluate(
-            "id => document.querySelector('home-assistant').hass.states[id]", entity_id
-        )
-
-
-@pytest.fixture(params=["light", "dark"])
-def journey(
-    request: pytest.FixtureRequest, tmp_path: Path, home_assistant: HomeAssistantProcess
-) -> Iterator[Journey]:
-    """A fresh Chromium profile, in the light or the dark theme."""
-    theme: str = request.param
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            user_data_dir=str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 860},
-            color_scheme="dark" if theme == "dark" else "light",
-        )
-        if theme == "dark":
-            context.add_init_script(
-                "localStorage.setItem('selectedTheme',"
-                " JSON.stringify({theme: 'default', dark: true}))"
-            )
-        page = context.pages[0] if context.pages else context.new_page()
-        page.set_default_timeout(30_000)
-        try:
-            yield Journey(page, shots, theme)
-        finally:
-            page.screenshot(path=shots / "last.png")  # where a failure stopped
-            context.close()
-
-
-def log_in(journey: Journey, base: str) -> None:
-    """The login page, as a person fills it in."""
-    page = journey.page
-    page.goto(base + "/")
-    page.get_by_role("textbox", name="Username").fill(OWNER["username"])
-    page.get_by_role("textbox", name="Password").fill(OWNER["password"])
-    journey.screenshot("login")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Overview").first).to_be_visible()
-
-
-def add_integration(journey: Journey, base: str, name: str, url: str) -> None:
-    """Settings → Devices & services → Add integration → WebSocket Client."""
-    page = journey.page
-    page.goto(base + "/config/integrations/dashboard")
-    page.get_by_role("button", name="Add integration").click()
-    expect(page.get_by_text("Select brand")).to_be_visible()
-    page.get_by_label("Search for a brand name").fill("WebSocket Client")
-    page.locator("ha-integration-list-item").get_by_text("WebSocket Client").click()
-    expect(page.get_by_text("Add a WebSocket connection")).to_be_visible()
-    page.get_by_label(re.compile("^Name")).fill(name)
-    page.get_by_label(re.compile("^URL")).fill(url.replace("ws://", "http://"))
-    page.get_by_label(re.compile("^Access reason")).fill("Show the demo server's ticks")
-    page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("The URL must start with ws:// or wss://.")).to_be_visible()
-    journey.screenshot("add-integration-form")
-    page.get_by_label(re.compile("^URL")).fill(url)
-    page.get_by_role("button", name="Submit").click()
-    finish = page.get_by_role("button", name="Finish")
-    expect(finish).to_be_visible()
-    journey.screenshot("created")
-    finish.click()
-
-
-def see_consent_notification(journey: Journey, base: str) -> None:
-    """The notification drawer holds the request, with the access reason."""
-    page = journey.page
-    page.goto(base + "/config/dashboard")
-    page.get_by_text("Notifications", exact=True).first.click()
-    expect(page.get_by_text("Show the demo server's ticks").first).to_be_visible()
-    page.wait_for_timeout(1000)  # the drawer slides in
-    journey.screenshot("consent-notification")
-    page.keyboard.press("Escape")
-
-
-def approve_in_repairs(journey: Journey, base: str, name: str) -> None:
-    """Settings → Repairs → the issue → Approve."""
-    page = journey.page
-    page.goto(base + "/config/repairs")
-    page.get_by_text(f"{name} wants to connect to a WebSocket server").click()
-    approve = page.get_by_text(re.compile("^Approve: connect now"))
-    expect(approve).to_be_visible()
-    journey.screenshot("repair-menu")
-    approve.click()
-    close = page.get_by_role("button", name=re.compile("Close|Finish|OK"))
-    close.first.click()
-
-
-DEEP_TEXT = """
-root => {
-    const text = node => {
-        if (node.nodeType === Node.TEXT_NODE) return node.textContent;
-        let out = "";
-        if (node.shadowRoot) out += text(node.shadowRoot);
-        for (const child of node.childNodes) out += text(child);
-        return out;
-    };
-    return text(root).replace(/\\s+/g, " ").trim();
-}
-"""
-
-
-def row_texts(page: Page) -> list[str]:
-    """What each entity row of the device page reads, shadow DOM included."""
-    rows = page.locator("hui-generic-entity-row")
-    return [rows.nth(n).evaluate(DEEP_TEXT) for n in range(rows.count())]
-
-
-def device_page(journey: Journey, base: str, name: str) -> None:
-    """The device shows Connected on and Status connected."""
-    page = journey.page
-    devices = journey.call_ws({"type": "config/device_registry/list"})
-    device = next(d for d in devices if d["name"] == name)
-    page.goto(f"{base}/config/devices/device/{device['id']}")
-    slug = name.lower().replace(" ", "_")
-    wait_for(lambda: journey.state(f"sensor.{slug}_status")["state"] == "connected")
-    # Rows "Connected: Connected" (the binary sensor) and "Status: Connected"
-    wait_for(
-        lambda: {"Connected Connected", "Status Connected"} <= set(row_texts(page))
-    )
-    journey.screenshot("device-page")
+from .browser import Journey, approved_connection
+from .conftest import DemoServer, HomeAssistantProcess, wait_for
 
 
 def send_from_developer_tools(
@@ -228,27 +40,27 @@ def send_from_developer_tools(
     wait_for(lambda: server.received(text), timeout=20)
 
 
+@pytest.mark.parametrize("journey", ["light", "dark"], indirect=True)
 def test_new_user_journey(
     journey: Journey, home_assistant: HomeAssistantProcess, demo_server: DemoServer
 ) -> None:
     """The whole path a new user walks, in the browser."""
-    base = home_assistant.base
-    name = f"Demo {journey.theme}"
-    log_in(journey, base)
+    journey.publish("add-integration-form", "consent-notification", "device-page")
+    connection = approved_connection(
+        journey, home_assistant, demo_server, f"Demo {journey.theme}"
+    )
     dark = journey.page.evaluate(
         "() => document.querySelector('home-assistant').hass.themes.darkMode"
     )
     assert dark is (journey.theme == "dark")
-    add_integration(journey, base, name, demo_server.url(journey.theme))
-    entries = home_assistant.api("GET", "/api/config/config_entries/entry")
-    entry = next(e for e in entries if e["title"] == name)
-    see_consent_notification(journey, base)
-    approve_in_repairs(journey, base, name)
-    device_page(journey, base, name)
-    slug = name.lower().replace(" ", "_")
-    before = json.dumps(journey.state(f"event.{slug}_message"))
-    wait_for(lambda: json.dumps(journey.state(f"event.{slug}_message")) != before)
+    message = f"event.{connection.slug}_message"
+    before = json.dumps(journey.state(message))
+    wait_for(lambda: json.dumps(journey.state(message)) != before)
     journey.screenshot("message-updated")
     send_from_developer_tools(
-        journey, base, entry["entry_id"], demo_server, f"hello from {journey.theme}"
+        journey,
+        home_assistant.base,
+        connection.entry_id,
+        demo_server,
+        f"hello from {journey.theme}",
     )
