@@ -74,8 +74,8 @@ class LoopLagProbe:
         loop = asyncio.get_running_loop()
         while True:
             start = loop.time()
-            # A fixed time is the point: how late a 10 ms timer fires is the lag.
-            await asyncio.sleep(0.01)
+            # How late a fixed 10 ms timer fires is the lag measured.
+            await asyncio.sleep(0.01)  # fixed on purpose: its lateness is the lag
             self.worst = max(self.worst, loop.time() - start - 0.01)
 
     @property

@@ -1,4 +1,4 @@
-"""The request action: send, then return the matching reply."""
+"""The request action: send, then return the matching reply; the matching rules."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.request import is_subset
 
 from .conftest import EntryFactory, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
@@ -150,7 +151,15 @@ async def test_invalid_requests(
     with pytest.raises(ServiceValidationError) as err:
         await request(hass, entry.entry_id, **data)
     assert err.value.translation_key == key
-    assert ws_server.frames == []
+    # Frames arrive in order: a frame of the refused request would come first.
+    await hass.services.async_call(
+        DOMAIN,
+        "send",
+        {"config_entry_id": entry.entry_id, "message": "marker"},
+        blocking=True,
+    )
+    await wait_until(lambda: len(ws_server.frames) >= 1)
+    assert [frame.data for frame in ws_server.frames] == ["marker"]
 
 
 async def test_request_while_disconnected(
@@ -161,3 +170,24 @@ async def test_request_while_disconnected(
     with pytest.raises(ServiceValidationError) as err:
         await request(hass, entry.entry_id, message="x")
     assert err.value.translation_key == "not_connected"
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "result"),
+    [
+        ({"id": 7}, {"id": 7, "x": 1}, True),
+        ({"id": 7}, {"id": 8}, False),
+        ({"id": 7}, {"other": 7}, False),
+        ({"id": 1}, {"id": True}, False),
+        ({"id": 1}, {"id": 1.0}, False),
+        ({"a": {"b": 1}}, {"a": {"b": 1, "c": 2}}, True),
+        ({"a": {"b": 1}}, {"a": 5}, False),
+        ({"a": [1, 2]}, {"a": [1, 2]}, True),
+        ({"a": [1]}, {"a": [1, 2]}, False),
+        ({}, [1], False),
+        ({}, {}, True),
+    ],
+)
+def test_is_subset(expected: Any, actual: Any, result: bool) -> None:
+    """Objects match by subset, recursively; everything else by equal value and type."""
+    assert is_subset(expected, actual) is result

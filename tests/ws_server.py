@@ -127,8 +127,7 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> Non
     """Wait for something a user or the server would see, failing after `timeout`."""
     async with asyncio.timeout(timeout):
         while not predicate():
-            # Poll interval only: the wait ends on the predicate, not on time.
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # poll interval; the predicate ends the wait
 
 
 class ServerThread:
