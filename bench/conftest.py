@@ -44,14 +44,14 @@ def auto_enable_custom_integrations(
 
 
 @pytest.fixture(autouse=True)
-def enable_event_loop_debug(event_loop: asyncio.AbstractEventLoop) -> None:
+async def enable_event_loop_debug() -> None:
     """Asyncio's debug mode off, as in a user's installation.
 
     Replaces the test plugin's fixture of the same name, which turns it on: it
     records a stack trace for every future, handle and task, which made the
     loop several times slower than a real installation's.
     """
-    event_loop.set_debug(False)
+    asyncio.get_running_loop().set_debug(False)
 
 
 @pytest.fixture(autouse=True)

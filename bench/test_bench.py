@@ -43,7 +43,7 @@ from custom_components.websocket_client.url import url_origin
 from .conftest import ROOT, SMOKE, BenchServer, Broker, free_port, record
 
 REPEATS = 1 if SMOKE else 3
-INGEST_MESSAGES = 2_000 if SMOKE else 100_000
+INGEST_MESSAGES = 2_000 if SMOKE else 50_000
 # Bursts into automations, and the latency run, are sized so the recorder
 # (Home Assistant 2025.4.4's) empties its queue within the run: see README.
 AUTOMATION_MESSAGES = int(
