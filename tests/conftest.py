@@ -12,16 +12,15 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.websocket_client.const import (
-    CONF_ACCESS_REASON,
+from custom_components.websocket_client.consent import (
     CONF_CONSENT,
-    CONF_RETRY_INTERVAL,
     CONSENT_DECIDED_AT,
     CONSENT_DECISION,
     CONSENT_ORIGIN,
     CONSENT_USER_ID,
-    DOMAIN,
 )
+from custom_components.websocket_client.const import CONF_ACCESS_REASON, DOMAIN
+from custom_components.websocket_client.options import CONF_RETRY_INTERVAL
 from custom_components.websocket_client.url import url_origin
 
 from .certificates import CertificateSet, make_certificates

@@ -10,11 +10,13 @@ from aiohttp import WSMsgType, web
 import pytest
 
 from custom_components.websocket_client.connection import (
-    ConnectionSettings,
+    ConnectionClosed,
     ConnectionState,
-    LinkClosed,
     NotConnectedError,
     WebSocketConnection,
+)
+from custom_components.websocket_client.handshake import (
+    ConnectionSettings,
     describe_connect_error,
 )
 
@@ -27,7 +29,7 @@ class RecordingListener:
     def __init__(self) -> None:
         """Start with nothing recorded."""
         self.states: list[tuple[ConnectionState, str | None]] = []
-        self.closed: list[LinkClosed] = []
+        self.closed: list[ConnectionClosed] = []
         self.texts: list[str] = []
         self.binaries: list[bytes] = []
         self.round_trips: list[float] = []
@@ -39,19 +41,18 @@ class RecordingListener:
         """Record a state change."""
         self.states.append((state, problem))
 
-    def connection_closed(self, closed: LinkClosed) -> None:
+    def connection_closed(self, closed: ConnectionClosed) -> None:
         """Record the end of a link."""
         self.closed.append(closed)
 
-    def text_received(self, text: str) -> None:
-        """Record a text message (or fail, to test robustness)."""
+    def message_received(self, payload: str | bytes) -> None:
+        """Record a message (or fail on a text, to test robustness)."""
+        if isinstance(payload, bytes):
+            self.binaries.append(payload)
+            return
         if self.fail_on_text:
             raise RuntimeError("listener bug")
-        self.texts.append(text)
-
-    def binary_received(self, data: bytes) -> None:
-        """Record a binary message."""
-        self.binaries.append(data)
+        self.texts.append(payload)
 
     def heartbeat_answered(self, round_trip: float) -> None:
         """Record a heartbeat round trip."""
@@ -186,7 +187,9 @@ async def test_heartbeat_without_pong_drops_link(
     connection = WebSocketConnection(session, settings(url, heartbeat=0.1), listener)
     await run_until(connection, listener, 1)
     await runner.cleanup()
-    assert listener.closed[0] == LinkClosed(1006, "no answer to the heartbeat ping")
+    assert listener.closed[0] == ConnectionClosed(
+        1006, "no answer to the heartbeat ping"
+    )
 
 
 @pytest.mark.parametrize(
@@ -218,7 +221,7 @@ async def test_bad_frames_end_link_and_reconnect(
     connection = WebSocketConnection(session, settings(url), listener)
     await run_until(connection, listener, 2)
     await runner.cleanup()
-    assert listener.closed[0] == LinkClosed(code, reason)
+    assert listener.closed[0] == ConnectionClosed(code, reason)
     assert handshakes >= 2
     assert listener.texts == []
 
@@ -243,7 +246,7 @@ async def test_message_of_exactly_the_maximum_size_is_accepted(
     await wait_until(lambda: len(listener.texts) == 1)
     await connection.stop(1001)
     await runner.cleanup()
-    assert listener.closed == [LinkClosed(1001, "closed by Home Assistant")]
+    assert listener.closed == [ConnectionClosed(1001, "closed by Home Assistant")]
 
 
 async def test_abrupt_disconnect_and_listener_errors(
@@ -265,7 +268,7 @@ async def test_abrupt_disconnect_and_listener_errors(
     listener.fail_on_text = True
     connection = WebSocketConnection(session, settings(url), listener)
     await run_until(connection, listener, 1)
-    assert listener.closed[0] == LinkClosed(None, "internal error")
+    assert listener.closed[0] == ConnectionClosed(None, "internal error")
 
     listener = RecordingListener()
     connection = WebSocketConnection(session, settings(url), listener)

@@ -14,10 +14,8 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.const import (
-    EVENT_DISCONNECTED,
-    EVENT_MESSAGE,
-)
+from custom_components.websocket_client.bus import EVENT_DISCONNECTED
+from custom_components.websocket_client.const import EVENT_MESSAGE
 
 from .conftest import EntryFactory, PeerStarter
 from .raw_peer import OP_TEXT, drain_until_closed, frame, read_frame

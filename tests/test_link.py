@@ -14,14 +14,9 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.const import (
-    CONF_HEARTBEAT,
-    CONF_IDLE_TIMEOUT,
-    DOMAIN,
-    EVENT_CONNECTED,
-    EVENT_DISCONNECTED,
-    EVENT_MESSAGE,
-)
+from custom_components.websocket_client.bus import EVENT_CONNECTED, EVENT_DISCONNECTED
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.options import CONF_HEARTBEAT, CONF_IDLE_TIMEOUT
 
 from .conftest import EntryFactory
 from .ws_server import ReceivedFrame, RecordingWebSocketServer, wait_until

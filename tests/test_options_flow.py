@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.websocket_client.const import OPTION_DEFAULTS
+from custom_components.websocket_client.options import OPTIONS
 
 from .conftest import EntryFactory
 from .test_link import wait_connected
@@ -49,7 +49,10 @@ async def test_form_shows_defaults(
     schema = result["data_schema"]
     assert schema is not None
     defaults = {str(key): key.default() for key in schema.schema}
-    assert defaults == {**OPTION_DEFAULTS, "retry_interval": 7, "compression": False}
+    assert defaults == {
+        **{spec.key: spec.default for spec in OPTIONS},
+        "retry_interval": 7,
+    }
 
 
 @pytest.mark.parametrize(

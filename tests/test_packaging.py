@@ -20,7 +20,8 @@ from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.websocket_client.const import DOMAIN, OPTION_RANGES
+from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.options import OPTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / DOMAIN
@@ -94,16 +95,26 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     raised |= {"invalid_auth", "cannot_connect"}  # from async_check_handshake
     assert raised <= config_errors | set(STRINGS["options"]["error"])
     assert set(STRINGS["options"]["error"]) == {
-        f"{key}_out_of_range" for key in OPTION_RANGES
+        f"{spec.key}_invalid" if spec.choices else f"{spec.key}_out_of_range"
+        for spec in OPTIONS
+        if spec.choices or spec.minimum is not None
     }
     assert literals_after(r"AbortFlow\(\"(\w+)\"\)") <= set(STRINGS["config"]["abort"])
     exceptions = literals_after(r"(?:validation|action)_error\(\s*\"(\w+)\"")
+    exceptions |= {"invalid_ca_cert"}  # ConfigEntryError of a failed set-up
     assert exceptions == set(STRINGS["exceptions"])
 
 
 def test_entities_translated_and_iconed() -> None:
     """Every translation_key of an entity has a name and an icon."""
-    keys = literals_after(r"translation_key\s*=\s*\"(\w+)\"")
+    platforms = ("binary_sensor", "button", "event", "sensor", "switch")
+    keys = {
+        key
+        for platform in platforms
+        for key in re.findall(
+            r"translation_key\s*=\s*\"(\w+)\"", SOURCES[f"{platform}.py"]
+        )
+    }
     translated = {key for platform in STRINGS["entity"].values() for key in platform}
     icons = json.loads((INTEGRATION / "icons.json").read_text())
     iconed = {key for platform in icons["entity"].values() for key in platform}
@@ -119,11 +130,14 @@ def test_issues_translated() -> None:
     issue_keys = {
         node.value.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Assign)
+        if isinstance(node, ast.AnnAssign)
         and isinstance(node.value, ast.Constant)
-        and str(getattr(node.targets[0], "id", "")).startswith("ISSUE_KEY")
+        and str(getattr(node.target, "id", "")).startswith("ISSUE_KEY")
     }
-    assert issue_keys == set(STRINGS["issues"])
+    advice = STRINGS["issues"]["recorded_message_events"]
+    assert advice["title"]
+    assert advice["fix_flow"]["step"]["init"]["description"]
+    assert issue_keys | {"recorded_message_events"} == set(STRINGS["issues"])
     for key in issue_keys:
         issue = STRINGS["issues"][key]
         menu = issue["fix_flow"]["step"]["init"]["menu_options"]

@@ -1,16 +1,22 @@
-"""The WebSocket Client integration: one consented, long-lived link per entry."""
+"""The WebSocket Client integration: one consented, long-lived connection per entry."""
 
 from __future__ import annotations
 
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.const import CONF_VERIFY_SSL, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from . import consent
-from .const import DOMAIN
-from .runtime import WebSocketClient, WebSocketClientConfigEntry, async_build_settings
+from .advisory import async_watch_message_rate
+from .client import WebSocketClient, WebSocketClientConfigEntry
+from .const import CONF_CA_CERT, DOMAIN
+from .message import async_forget_fanout
+from .options import connection_settings
 from .services import async_setup_services
+from .session import async_acquire_session, async_release_session
+from .tls import InvalidCACertificateError, async_ssl_setting
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -33,7 +39,19 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> bool:
     """Create the entry's entities, then connect or ask for consent."""
-    client = WebSocketClient(hass, entry, await async_build_settings(hass, entry))
+    # Released through on_unload, which Home Assistant also runs after a
+    # failed set-up.
+    session = async_acquire_session(hass)
+    entry.async_on_unload(lambda: async_release_session(hass))
+    try:
+        tls = await async_ssl_setting(
+            hass, entry.data.get(CONF_VERIFY_SSL, True), entry.data.get(CONF_CA_CERT)
+        )
+    except InvalidCACertificateError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN, translation_key="invalid_ca_cert"
+        ) from err
+    client = WebSocketClient(hass, entry, session, connection_settings(entry, tls))
     entry.runtime_data = client
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Not listen_once: removing a fired one-time listener on a later unload
@@ -42,6 +60,7 @@ async def async_setup_entry(
         hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, client.async_shutdown)
     )
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    entry.async_on_unload(async_watch_message_rate(hass, client))
     await client.async_start()
     return True
 
@@ -56,13 +75,14 @@ async def _async_entry_updated(
 async def async_unload_entry(
     hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> bool:
-    """Close the link (going away) and remove the entities."""
-    await entry.runtime_data.async_unload()
+    """Close the connection (going away) and remove the entities."""
+    await entry.runtime_data.async_shutdown()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(
     hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> None:
-    """Withdraw a pending consent request of a deleted entry."""
+    """Withdraw a pending consent request and the message fan-out of a deleted entry."""
     consent.async_withdraw_request(hass, entry.entry_id)
+    async_forget_fanout(hass, entry.entry_id)

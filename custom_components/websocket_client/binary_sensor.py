@@ -9,8 +9,8 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .client import WebSocketClient, WebSocketClientConfigEntry
 from .entity import WebSocketClientStatusEntity
-from .runtime import WebSocketClient, WebSocketClientConfigEntry
 
 # Pushed by the link; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0

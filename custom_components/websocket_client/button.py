@@ -6,10 +6,8 @@ from homeassistant.components.button import ButtonEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .client import WebSocketClient, WebSocketClientConfigEntry
 from .entity import WebSocketClientEntity
-from .errors import validation_error
-from .runtime import WebSocketClient, WebSocketClientConfigEntry
-from .services import check_can_connect
 
 # Acts on the link directly; nothing to limit
 PARALLEL_UPDATES = 0
@@ -35,7 +33,4 @@ class ReconnectButton(WebSocketClientEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Reconnect now (refused when the link may not run)."""
-        check_can_connect(self.client)
-        if not self.client.connection_enabled:
-            raise validation_error("connection_switched_off", name=self.client.name)
         await self.client.async_reconnect()

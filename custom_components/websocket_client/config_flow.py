@@ -18,15 +18,12 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_NAME, CONF_URL
+from homeassistant.const import CONF_HEADERS, CONF_NAME, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -37,75 +34,32 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .connection import async_check_handshake
 from .const import (
     CONF_ACCESS_REASON,
-    CONF_ADVANCED,
     CONF_CA_CERT,
-    CONF_COMPRESSION,
-    CONF_CONNECT_TIMEOUT,
-    CONF_EVENT_PAYLOAD_LIMIT,
     CONF_HANDLING_USER,
-    CONF_HEADERS,
-    CONF_HEARTBEAT,
-    CONF_IDLE_TIMEOUT,
-    CONF_MAX_MESSAGE_SIZE,
-    CONF_QUEUE_MAX_AGE,
-    CONF_QUEUE_SIZE,
-    CONF_RETRY_INTERVAL,
     CONF_SUBPROTOCOLS,
-    CONF_VERIFY_SSL,
-    DEFAULT_RETRY_INTERVAL,
     DOMAIN,
-    MIN_ACCESS_REASON_LENGTH,
-    OPTION_DEFAULTS,
-    OPTION_RANGES,
 )
+from .handshake import async_check_handshake
 from .headers import InvalidHeadersError, masked_headers_text, parse_headers
-from .runtime import async_build_settings
-from .tls import InvalidCACertificateError, build_ca_context
+from .options import (
+    CONF_RETRY_INTERVAL,
+    OPTIONS_BY_KEY,
+    connection_settings,
+    normalized,
+    option_errors,
+    option_field,
+    options_schema,
+)
+from .tls import InvalidCACertificateError, async_ssl_setting, build_ca_context
 from .url import MASK, InvalidWebSocketUrlError, parse_websocket_url
 
+CONF_ADVANCED: Final = "advanced"
+MIN_ACCESS_REASON_LENGTH: Final = 10
 # RFC 9110 token: what a subprotocol name may contain
 _SUBPROTOCOL: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-
-OPTION_UNITS: Final = {
-    CONF_RETRY_INTERVAL: "s",
-    CONF_HEARTBEAT: "s",
-    CONF_IDLE_TIMEOUT: "s",
-    CONF_CONNECT_TIMEOUT: "s",
-    CONF_MAX_MESSAGE_SIZE: "B",
-    CONF_EVENT_PAYLOAD_LIMIT: "B",
-    CONF_QUEUE_SIZE: "messages",
-    CONF_QUEUE_MAX_AGE: "s",
-}
-
-
-def _number(unit: str) -> NumberSelector:
-    # No min/max on purpose: out-of-range values get a translated, per-field
-    # error from the flow instead of a generic schema error.
-    return NumberSelector(
-        NumberSelectorConfig(
-            mode=NumberSelectorMode.BOX, step=1, unit_of_measurement=unit
-        )
-    )
-
-
-def option_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """A translated error for every option outside its range."""
-    errors: dict[str, str] = {}
-    for key, (minimum, maximum) in OPTION_RANGES.items():
-        if key in values and not minimum <= values[key] <= maximum:
-            errors[key] = f"{key}_out_of_range"
-    return errors
-
-
-def _option_value(value: float | bool) -> float | int | bool:
-    return value if isinstance(value, bool) else _whole_if_integral(value)
-
-
-def _whole_if_integral(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
+RETRY_INTERVAL = OPTIONS_BY_KEY[CONF_RETRY_INTERVAL]
 
 
 def _url_errors(url: str) -> dict[str, str]:
@@ -130,7 +84,7 @@ def validate_user_input(user_input: Mapping[str, Any]) -> dict[str, str]:
     errors |= option_errors(
         {
             CONF_RETRY_INTERVAL: user_input.get(
-                CONF_RETRY_INTERVAL, DEFAULT_RETRY_INTERVAL
+                CONF_RETRY_INTERVAL, RETRY_INTERVAL.default
             )
         }
     )
@@ -269,11 +223,9 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_create_entry(
                     title=str(user_input[CONF_NAME]).strip(),
                     data=data,
-                    options={
-                        CONF_RETRY_INTERVAL: _whole_if_integral(
-                            user_input[CONF_RETRY_INTERVAL]
-                        )
-                    },
+                    options=normalized(
+                        {CONF_RETRY_INTERVAL: user_input[CONF_RETRY_INTERVAL]}
+                    ),
                 )
         schema = self.add_suggested_values_to_schema(
             await self._user_schema(), _without_section(user_input)
@@ -308,17 +260,9 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(
                     entry, data={**kept, CONF_URL: url, **advanced}
                 )
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_URL, default=entry.data[CONF_URL]): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.URL)
-                ),
-                vol.Optional(CONF_ADVANCED): _advanced_section(entry.data),
-            }
-        )
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=schema,
+            data_schema=_reconfigure_schema(entry.data),
             errors=errors,
             description_placeholders={"name": entry.title},
         )
@@ -361,7 +305,12 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> dict[str, str]:
         # Connecting here is allowed: reauthentication only follows a refusal
         # by a server the handling user already approved.
-        settings = await async_build_settings(self.hass, entry)
+        tls = await async_ssl_setting(
+            self.hass,
+            entry.data.get(CONF_VERIFY_SSL, True),
+            entry.data.get(CONF_CA_CERT),
+        )
+        settings = connection_settings(entry, tls)
         # A single short-lived check: Home Assistant's shared session serves it.
         problem = await async_check_handshake(
             async_get_clientsession(self.hass), replace(settings, headers=headers)
@@ -371,11 +320,11 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
     def _abort_if_url_configured(
         self, url: str, ignore_entry_id: str | None = None
     ) -> None:
-        normalized = str(parse_websocket_url(url))
+        wanted = str(parse_websocket_url(url))
         for entry in self._async_current_entries(include_ignore=False):
             if entry.entry_id == ignore_entry_id:
                 continue
-            if str(parse_websocket_url(entry.data[CONF_URL])) == normalized:
+            if str(parse_websocket_url(entry.data[CONF_URL])) == wanted:
                 raise AbortFlow("already_configured")
 
     async def _user_schema(self) -> vol.Schema:
@@ -384,26 +333,32 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
             for user in await self.hass.auth.async_get_users()
             if user.is_active and not user.system_generated
         ]
-        return vol.Schema(
-            {
-                vol.Required(CONF_NAME): TextSelector(),
-                vol.Required(CONF_URL): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.URL)
-                ),
-                vol.Required(CONF_ACCESS_REASON): TextSelector(
-                    TextSelectorConfig(multiline=True)
-                ),
-                vol.Required(
-                    CONF_RETRY_INTERVAL, default=DEFAULT_RETRY_INTERVAL
-                ): _number("s"),
-                vol.Optional(CONF_HANDLING_USER): SelectSelector(
-                    SelectSelectorConfig(
-                        options=users, mode=SelectSelectorMode.DROPDOWN
-                    )
-                ),
-                vol.Optional(CONF_ADVANCED, default={}): _advanced_section({}),
-            }
-        )
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(CONF_NAME): TextSelector(),
+            vol.Required(CONF_URL): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.URL)
+            ),
+            vol.Required(CONF_ACCESS_REASON): TextSelector(
+                TextSelectorConfig(multiline=True)
+            ),
+            **option_field(RETRY_INTERVAL, RETRY_INTERVAL.default),
+            vol.Optional(CONF_HANDLING_USER): SelectSelector(
+                SelectSelectorConfig(options=users, mode=SelectSelectorMode.DROPDOWN)
+            ),
+            vol.Optional(CONF_ADVANCED, default={}): _advanced_section({}),
+        }
+        return vol.Schema(fields)
+
+
+def _reconfigure_schema(stored: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_URL, default=stored[CONF_URL]): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.URL)
+            ),
+            vol.Optional(CONF_ADVANCED): _advanced_section(stored),
+        }
+    )
 
 
 def _without_section(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -412,7 +367,7 @@ def _without_section(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 class WebSocketClientOptionsFlow(OptionsFlow):
-    """Timing and size options; saved options apply without a reload."""
+    """Every option of the options table; saved options apply without a reload."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -422,27 +377,8 @@ class WebSocketClientOptionsFlow(OptionsFlow):
         if user_input is not None:
             errors = option_errors(user_input)
             if not errors:
-                return self.async_create_entry(
-                    data={
-                        key: value
-                        if isinstance(value, bool)
-                        else _whole_if_integral(value)
-                        for key, value in user_input.items()
-                    }
-                )
-        current = {**OPTION_DEFAULTS, **self.config_entry.options}
-        schema = vol.Schema(
-            {
-                **{
-                    vol.Required(key, default=current[key]): _number(OPTION_UNITS[key])
-                    for key in OPTION_RANGES
-                },
-                vol.Required(
-                    CONF_COMPRESSION,
-                    default=self.config_entry.options.get(CONF_COMPRESSION, False),
-                ): BooleanSelector(),
-            }
-        )
+                return self.async_create_entry(data=normalized(user_input))
+        schema = options_schema(self.config_entry.options)
         if user_input is not None:
             schema = self.add_suggested_values_to_schema(schema, user_input)
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

@@ -8,11 +8,12 @@ origin (scheme, host, port) invalidates it and the question is asked again.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import Any, Final
 
 from homeassistant.components import persistent_notification
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.const import CONF_URL
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import ATTR_NAME, CONF_URL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import Unauthorized
 from homeassistant.helpers import issue_registry as ir
@@ -20,31 +21,36 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
 from .const import (
-    ATTR_DECISION,
     ATTR_ENTRY_ID,
-    ATTR_NAME,
-    ATTR_USER_ID,
     CONF_ACCESS_REASON,
-    CONF_CONSENT,
     CONF_HANDLING_USER,
-    CONSENT_DECIDED_AT,
-    CONSENT_DECISION,
-    CONSENT_ORIGIN,
-    CONSENT_USER_ID,
     DOMAIN,
-    EVENT_CONSENT,
     LOGGER,
     SERVICE_APPROVE,
     SERVICE_DENY,
-    ConsentDecision,
 )
 from .url import mask_url, url_origin
 
-if TYPE_CHECKING:
-    from .runtime import WebSocketClientConfigEntry
+# The stored decision (entry data) and its keys
+CONF_CONSENT: Final = "consent"
+CONSENT_DECISION: Final = "decision"
+CONSENT_ORIGIN: Final = "origin"
+CONSENT_USER_ID: Final = "user_id"
+CONSENT_DECIDED_AT: Final = "decided_at"
 
-ISSUE_KEY_HANDLING_USER = "consent_required_user"
-ISSUE_KEY_ANY_ADMIN = "consent_required_admin"
+EVENT_CONSENT: Final = "websocket_client_consent"
+ATTR_DECISION: Final = "decision"
+ATTR_USER_ID: Final = "user_id"
+
+ISSUE_KEY_HANDLING_USER: Final = "consent_required_user"
+ISSUE_KEY_ANY_ADMIN: Final = "consent_required_admin"
+
+
+class ConsentDecision(StrEnum):
+    """What the handling user decided about a connection."""
+
+    APPROVED = "approved"
+    DENIED = "denied"
 
 
 def issue_id_for(entry_id: str) -> str:
@@ -138,13 +144,17 @@ async def async_check_may_decide(
     raise Unauthorized(user_id=user_id)
 
 
-async def async_record_decision(
+@callback
+def async_record_decision(
     hass: HomeAssistant,
-    entry: WebSocketClientConfigEntry,
+    entry: ConfigEntry,
     decision: ConsentDecision,
     user_id: str | None,
 ) -> None:
-    """Store the decision, withdraw the request, tell the bus and the link."""
+    """Store the decision, withdraw the request and tell the bus.
+
+    The caller then tells the entry's client, which connects or not.
+    """
     decided_at: datetime = dt_util.utcnow()
     hass.config_entries.async_update_entry(
         entry,
@@ -169,5 +179,3 @@ async def async_record_decision(
             ATTR_USER_ID: user_id,
         },
     )
-    if entry.state is ConfigEntryState.LOADED:
-        await entry.runtime_data.async_apply_consent()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.const import CONF_URL
+from homeassistant.const import CONF_HEADERS, CONF_URL
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_CA_CERT, CONF_HEADERS
+from .client import WebSocketClientConfigEntry
+from .const import CONF_CA_CERT
 from .headers import mask_headers
-from .runtime import WebSocketClientConfigEntry
 from .url import MASK, mask_url
 
 
@@ -57,6 +57,6 @@ async def async_get_config_entry_diagnostics(
             "last_connected": statistics.last_connected,
             "last_error": statistics.last_error,
             "heartbeat_round_trip": statistics.heartbeat_round_trip,
-            "queued_messages": client.queued_messages,
+            "queued_messages": len(client.sender.outbox),
         },
     }

@@ -1,12 +1,11 @@
-"""Base entity: one service device per entry, updated when the link's status changes."""
+"""Base entity: one service device per entry, following the client's status."""
 
 from __future__ import annotations
 
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from .const import DOMAIN
-from .runtime import WebSocketClient
+from .client import WebSocketClient
+from .device import device_info
 
 
 class WebSocketClientEntity(Entity):
@@ -18,15 +17,8 @@ class WebSocketClientEntity(Entity):
     def __init__(self, client: WebSocketClient, key: str) -> None:
         """Attach the entity to the entry's device."""
         self.client = client
-        entry = client.entry
-        self._attr_unique_id = f"{entry.entry_id}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.title,
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="WebSocket Client",
-            model="WebSocket connection",
-        )
+        self._attr_unique_id = f"{client.entry.entry_id}_{key}"
+        self._attr_device_info = device_info(client.entry)
 
 
 class WebSocketClientStatusEntity(WebSocketClientEntity):
@@ -36,5 +28,5 @@ class WebSocketClientStatusEntity(WebSocketClientEntity):
         """Write the state whenever the status changes."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.client.async_add_status_listener(self.async_write_ha_state)
+            self.client.status_listeners.add(self.async_write_ha_state)
         )

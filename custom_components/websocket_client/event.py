@@ -1,24 +1,25 @@
 """The Message event entity: the latest received message, paced for the database.
 
-Every message is a `websocket_client_message` bus event. The entity follows at
-most four times a second: at high rates a state write (and a recorded state row)
-per message would cost more than everything else together. Below that rate it
-shows every message.
+The entity follows the received messages at most four times a second: at high
+rates a state write (and a recorded state row) per message would cost more than
+everything else together. Below that rate it shows every message.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.components.event import EventEntity
+from homeassistant.const import ATTR_NAME
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .bus import message_event_data
+from .client import WebSocketClient, WebSocketClientConfigEntry
 from .const import (
     ATTR_DATA_BASE64,
     ATTR_ENTRY_ID,
     ATTR_JSON,
-    ATTR_NAME,
     ATTR_SIZE,
     ATTR_TEXT,
     ATTR_TRUNCATED,
@@ -27,7 +28,8 @@ from .const import (
     MESSAGE_TYPE_TEXT,
 )
 from .entity import WebSocketClientEntity
-from .runtime import WebSocketClient, WebSocketClientConfigEntry
+from .message import ReceivedMessage
+from .options import CONF_EVENT_PAYLOAD_LIMIT, option_value
 
 # Pushed by the link; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
@@ -49,7 +51,7 @@ class MessageEvent(WebSocketClientEntity, EventEntity):
 
     _attr_event_types = [MESSAGE_TYPE_TEXT, MESSAGE_TYPE_BINARY]
     _attr_translation_key = "message"
-    # Payloads can be large and are already on the bus; keep them out of the database.
+    # Payloads can be large; keep them out of the database.
     _unrecorded_attributes = frozenset(
         {ATTR_TEXT, ATTR_JSON, ATTR_DATA_BASE64, ATTR_SIZE, ATTR_TRUNCATED}
     )
@@ -57,19 +59,19 @@ class MessageEvent(WebSocketClientEntity, EventEntity):
     def __init__(self, client: WebSocketClient) -> None:
         """Create the event entity for one entry."""
         super().__init__(client, "message")
-        self._latest: dict[str, Any] | None = None
+        self._latest: ReceivedMessage | None = None
         self._written_at = -MIN_WRITE_INTERVAL
         self._cancel_write: CALLBACK_TYPE | None = None
 
     async def async_added_to_hass(self) -> None:
         """Listen for received messages."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.client.async_add_message_listener(self._on_message))
+        self.async_on_remove(self.client.messages.subscribe(self._on_message))
         self.async_on_remove(self._cancel_pending_write)
 
     @callback
-    def _on_message(self, data: dict[str, Any]) -> None:
-        self._latest = data
+    def _on_message(self, message: ReceivedMessage) -> None:
+        self._latest = message
         if self._cancel_write is not None:
             return  # a write is due; it will show this message
         loop = self.hass.loop
@@ -82,9 +84,11 @@ class MessageEvent(WebSocketClientEntity, EventEntity):
     @callback
     def _write_latest(self) -> None:
         self._cancel_write = None
-        if (data := self._latest) is None:
+        if (message := self._latest) is None:
             return
         self._latest = None
+        limit = int(option_value(self.client.entry, CONF_EVENT_PAYLOAD_LIMIT))
+        data = message_event_data(message, limit)
         self._written_at = self.hass.loop.time()
         self._trigger_event(
             data[ATTR_TYPE],

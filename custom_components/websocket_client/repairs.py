@@ -1,4 +1,4 @@
-"""The consent fix flow in Settings → Repairs: a menu to approve or deny."""
+"""Fix flows in Settings → Repairs: consent, and the advice on recorded events."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ from typing import Any
 from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 
 from . import consent
-from .const import ConsentDecision
-from .runtime import WebSocketClientConfigEntry
+from .advisory import ISSUE_PREFIX
+from .client import WebSocketClientConfigEntry
+from .const import DOMAIN
+from .options import CONF_MESSAGE_EVENTS, MESSAGE_EVENTS_NONE
+from .services import async_decide
 
 
 class ConsentRepairFlow(RepairsFlow):
@@ -42,25 +46,57 @@ class ConsentRepairFlow(RepairsFlow):
     async def async_step_approve(
         self, user_input: dict[str, Any] | None = None
     ) -> data_entry_flow.FlowResult:
-        """Record an approval; the link connects."""
-        return await self._decide(ConsentDecision.APPROVED)
+        """Record an approval; the client connects."""
+        return await self._decide(consent.ConsentDecision.APPROVED)
 
     async def async_step_deny(
         self, user_input: dict[str, Any] | None = None
     ) -> data_entry_flow.FlowResult:
-        """Record a refusal; the link never connects."""
-        return await self._decide(ConsentDecision.DENIED)
+        """Record a refusal; the client never connects."""
+        return await self._decide(consent.ConsentDecision.DENIED)
 
-    async def _decide(self, decision: ConsentDecision) -> data_entry_flow.FlowResult:
+    async def _decide(
+        self, decision: consent.ConsentDecision
+    ) -> data_entry_flow.FlowResult:
         if (entry := self._undecided_entry()) is None:
             return self.async_abort(reason="already_decided")
         # Only administrators can open Repairs; the flow does not say which one.
-        await consent.async_record_decision(self.hass, entry, decision, None)
+        await async_decide(self.hass, entry, decision, None)
         return self.async_create_entry(data={})
+
+
+class MessageEventsRepairFlow(RepairsFlow):
+    """Turn a chatty connection's message events off."""
+
+    def __init__(self, issue_id: str, entry_id: str) -> None:
+        """Bind the flow to the entry it advises on."""
+        self._issue_id = issue_id
+        self._entry_id = entry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Explain the cost and the consequence; turn events off on confirm."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="entry_removed")
+        if user_input is not None:
+            self.hass.config_entries.async_update_entry(
+                entry,
+                options={**entry.options, CONF_MESSAGE_EVENTS: MESSAGE_EVENTS_NONE},
+            )
+            ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+            return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="init", description_placeholders={"name": entry.title}
+        )
 
 
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
-) -> ConsentRepairFlow:
-    """Create the fix flow of a consent issue."""
-    return ConsentRepairFlow(str((data or {}).get("entry_id", "")))
+) -> ConsentRepairFlow | MessageEventsRepairFlow:
+    """Create the fix flow of a consent or recorder-advice issue."""
+    entry_id = str((data or {}).get("entry_id", ""))
+    if issue_id.startswith(ISSUE_PREFIX):
+        return MessageEventsRepairFlow(issue_id, entry_id)
+    return ConsentRepairFlow(entry_id)

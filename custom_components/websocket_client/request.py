@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import re
 from typing import Any
 
 from .const import ATTR_DATA_BASE64, ATTR_JSON, ATTR_TEXT, ATTR_TYPE
+from .message import MessageFanout, ReceivedMessage
 
 
 class ReplyLostError(Exception):
@@ -21,12 +23,15 @@ class ReplyMatcher:
     match: dict[str, Any] | None = None
     match_regex: re.Pattern[str] | None = None
 
-    def matches(self, text: str | None, parsed: Any, has_json: bool) -> bool:
+    def matches(self, message: ReceivedMessage) -> bool:
         """Whether a received message is the awaited reply."""
         if self.match is not None:
-            return has_json and is_subset(self.match, parsed)
+            return message.is_json and is_subset(self.match, message.json)
         if self.match_regex is not None:
-            return text is not None and self.match_regex.search(text) is not None
+            return (
+                message.text is not None
+                and self.match_regex.search(message.text) is not None
+            )
         return True
 
 
@@ -54,54 +59,73 @@ class PendingRequest:
 
 
 class PendingRequests:
-    """Pending requests of one link, oldest first; each reply goes to one request."""
+    """Pending requests of one entry, oldest first; each reply goes to one request.
 
-    def __init__(self) -> None:
+    Subscribed to the entry's messages only while a request waits.
+    """
+
+    def __init__(self, messages: MessageFanout) -> None:
         """Start with nothing pending."""
+        self._messages = messages
         self._pending: list[PendingRequest] = []
+        self._unsubscribe: Callable[[], None] | None = None
 
-    def __bool__(self) -> bool:
-        """Whether any request is waiting (checked per message, so kept cheap)."""
-        return bool(self._pending)
+    async def async_request(
+        self,
+        send: Callable[[str | bytes], Awaitable[None]],
+        payload: str | bytes,
+        matcher: ReplyMatcher,
+        reply_timeout: float,
+    ) -> dict[str, Any]:
+        """Send `payload`, then wait for the first message `matcher` accepts."""
+        # Registered before sending: a fast server may answer before send returns.
+        request = self.add(matcher)
+        try:
+            await send(payload)
+            async with asyncio.timeout(reply_timeout):
+                return await request.reply
+        finally:
+            self.discard(request)
 
     def add(self, matcher: ReplyMatcher) -> PendingRequest:
         """Wait for a reply matching `matcher`."""
         request = PendingRequest(matcher)
         self._pending.append(request)
+        if self._unsubscribe is None:
+            self._unsubscribe = self._messages.subscribe(self._offer)
         return request
 
     def discard(self, request: PendingRequest) -> None:
         """Stop waiting (done, timed out or cancelled)."""
         if request in self._pending:
             self._pending.remove(request)
+        self._unsubscribe_if_idle()
 
-    def offer(
-        self,
-        message_type: str,
-        text: str | None,
-        parsed: Any,
-        has_json: bool,
-        data_base64: str | None,
-    ) -> None:
+    def _offer(self, message: ReceivedMessage) -> None:
         """Hand a received message to the oldest request it answers."""
         for request in self._pending:
-            if not request.reply.done() and request.matcher.matches(
-                text, parsed, has_json
-            ):
+            if not request.reply.done() and request.matcher.matches(message):
                 request.reply.set_result(
                     {
-                        ATTR_TYPE: message_type,
-                        ATTR_TEXT: text,
-                        ATTR_JSON: parsed if has_json else None,
-                        ATTR_DATA_BASE64: data_base64,
+                        ATTR_TYPE: message.type,
+                        ATTR_TEXT: message.text,
+                        ATTR_JSON: message.json,
+                        ATTR_DATA_BASE64: message.data_base64,
                     }
                 )
                 self._pending.remove(request)
-                return
+                break
+        self._unsubscribe_if_idle()
 
     def fail_all(self) -> None:
-        """The link ended: no reply can come any more."""
+        """The connection ended: no reply can come any more."""
         for request in self._pending:
             if not request.reply.done():
                 request.reply.set_exception(ReplyLostError())
         self._pending.clear()
+        self._unsubscribe_if_idle()
+
+    def _unsubscribe_if_idle(self) -> None:
+        if not self._pending and self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None

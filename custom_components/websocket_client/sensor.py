@@ -16,9 +16,10 @@ from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import LinkStatus
+from .client import WebSocketClient, WebSocketClientConfigEntry
+from .const import ClientStatus
 from .entity import WebSocketClientEntity, WebSocketClientStatusEntity
-from .runtime import LinkStatistics, WebSocketClient, WebSocketClientConfigEntry
+from .health import ClientStatistics
 
 # Pushed by the link; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
@@ -30,7 +31,7 @@ type StatisticValue = int | float | str | datetime | None
 class StatisticSensorDescription(SensorEntityDescription):
     """A diagnostic sensor and how it reads the link's statistics."""
 
-    value_fn: Callable[[LinkStatistics], StatisticValue]
+    value_fn: Callable[[ClientStatistics], StatisticValue]
     # Changes with the status (written at once) rather than with traffic (paced).
     follows_status: bool = False
 
@@ -109,7 +110,7 @@ class StatusSensor(WebSocketClientStatusEntity, SensorEntity):
     """Consent and link state as one value."""
 
     _attr_device_class = SensorDeviceClass.ENUM
-    _attr_options = [status.value for status in LinkStatus]
+    _attr_options = [status.value for status in ClientStatus]
     _attr_translation_key = "status"
 
     def __init__(self, client: WebSocketClient) -> None:
@@ -139,11 +140,9 @@ class StatisticSensor(WebSocketClientEntity, SensorEntity):
         """Follow the status or the paced statistics updates."""
         await super().async_added_to_hass()
         if self.entity_description.follows_status:
-            remove = self.client.async_add_status_listener(self.async_write_ha_state)
+            remove = self.client.status_listeners.add(self.async_write_ha_state)
         else:
-            remove = self.client.async_add_statistics_listener(
-                self.async_write_ha_state
-            )
+            remove = self.client.statistics.listeners.add(self.async_write_ha_state)
         self.async_on_remove(remove)
 
     @property

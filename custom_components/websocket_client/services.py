@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Callable, Coroutine
 from functools import partial
 import re
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
@@ -22,6 +22,7 @@ from homeassistant.helpers.json import json_dumps
 import voluptuous as vol
 
 from . import consent
+from .client import WebSocketClient, WebSocketClientConfigEntry
 from .connection import NotConnectedError
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
@@ -30,9 +31,6 @@ from .const import (
     ATTR_MATCH,
     ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
-    ATTR_QUEUE,
-    ATTR_TIMEOUT,
-    DEFAULT_REQUEST_TIMEOUT,
     DOMAIN,
     SERVICE_APPROVE,
     SERVICE_CONNECT,
@@ -40,13 +38,15 @@ from .const import (
     SERVICE_DISCONNECT,
     SERVICE_REQUEST,
     SERVICE_SEND,
-    ConsentDecision,
-    LinkStatus,
 )
 from .errors import action_error, validation_error
+from .message import payload_size
 from .outbox import OutboxFullError
 from .request import ReplyLostError, ReplyMatcher
-from .runtime import WebSocketClient, WebSocketClientConfigEntry, payload_size
+
+ATTR_QUEUE: Final = "queue"
+ATTR_TIMEOUT: Final = "timeout"
+DEFAULT_REQUEST_TIMEOUT: Final = 10
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
 PAYLOAD_SCHEMA = ENTRY_SCHEMA.extend(
@@ -95,6 +95,18 @@ REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
 PAYLOAD_FIELDS = (ATTR_MESSAGE, ATTR_JSON, ATTR_DATA_BASE64)
 
 type Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, Any]]
+
+
+async def async_decide(
+    hass: HomeAssistant,
+    entry: WebSocketClientConfigEntry,
+    decision: consent.ConsentDecision,
+    user_id: str | None,
+) -> None:
+    """Record a consent decision, then let the entry's client follow it."""
+    consent.async_record_decision(hass, entry, decision, user_id)
+    if entry.state is ConfigEntryState.LOADED:
+        await entry.runtime_data.async_follow_consent()
 
 
 def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
@@ -146,15 +158,6 @@ def reply_matcher(data: dict[str, Any]) -> ReplyMatcher:
     return ReplyMatcher(match=data.get(ATTR_MATCH))
 
 
-def check_can_connect(client: WebSocketClient) -> None:
-    """Refuse to connect what consent does not allow."""
-    status = client.status
-    if status is LinkStatus.DENIED:
-        raise validation_error("consent_denied", name=client.name)
-    if status is LinkStatus.AWAITING_APPROVAL:
-        raise validation_error("awaiting_approval", name=client.name)
-
-
 def not_connected(client: WebSocketClient) -> Exception:
     """The error for a message that could not be sent."""
     return validation_error(
@@ -202,9 +205,7 @@ async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
 
 
 async def _async_connect(hass: HomeAssistant, call: ServiceCall) -> None:
-    client = get_client(hass, call)
-    check_can_connect(client)
-    await client.async_connect()
+    await get_client(hass, call).async_connect()
 
 
 async def _async_disconnect(hass: HomeAssistant, call: ServiceCall) -> None:
@@ -215,23 +216,21 @@ async def _async_approve(hass: HomeAssistant, call: ServiceCall) -> None:
     entry = get_entry(hass, call)
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
     decision = consent.current_decision(entry)
-    if decision is ConsentDecision.DENIED:
+    if decision is consent.ConsentDecision.DENIED:
         raise validation_error("consent_denied", name=entry.title)
-    if decision is ConsentDecision.APPROVED:
-        return
-    await consent.async_record_decision(
-        hass, entry, ConsentDecision.APPROVED, call.context.user_id
-    )
+    if decision is None:
+        await async_decide(
+            hass, entry, consent.ConsentDecision.APPROVED, call.context.user_id
+        )
 
 
 async def _async_deny(hass: HomeAssistant, call: ServiceCall) -> None:
     entry = get_entry(hass, call)
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
-    if consent.current_decision(entry) is ConsentDecision.DENIED:
-        return
-    await consent.async_record_decision(
-        hass, entry, ConsentDecision.DENIED, call.context.user_id
-    )
+    if consent.current_decision(entry) is not consent.ConsentDecision.DENIED:
+        await async_decide(
+            hass, entry, consent.ConsentDecision.DENIED, call.context.user_id
+        )
 
 
 _HANDLERS: dict[str, tuple[Handler, vol.Schema, SupportsResponse]] = {

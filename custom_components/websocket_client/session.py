@@ -1,9 +1,9 @@
-"""The HTTP session every link of this integration shares.
+"""The HTTP session every connection of this integration shares.
 
 Home Assistant's shared session allows 100 connections per host, and a
-WebSocket holds its connection for as long as it is open: 100 links to one
+WebSocket holds its connection for as long as it is open: 100 connections to one
 server would starve every other integration talking to that host, and the
-101st link would never connect. Long-lived links get their own pool, without
+101st connection would never connect. Long-lived connections get their own pool, without
 a per-host limit, closed when the last entry unloads.
 """
 
@@ -17,11 +17,11 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import SERVER_SOFTWARE
 from homeassistant.util.hass_dict import HassKey
 
-DATA_SESSION: Final = HassKey["LinkSession"]("websocket_client_session")
+DATA_SESSION: Final = HassKey["SharedSession"]("websocket_client_session")
 
 
-class LinkSession:
-    """A reference-counted aiohttp session for the integration's links."""
+class SharedSession:
+    """A reference-counted aiohttp session for the integration's connections."""
 
     def __init__(self, hass: HomeAssistant) -> None:
         """Create the session and close it at the latest when Home Assistant does."""
@@ -45,17 +45,17 @@ class LinkSession:
 
 @callback
 def async_acquire_session(hass: HomeAssistant) -> aiohttp.ClientSession:
-    """The links' session, created for the first entry that needs it."""
-    if (link_session := hass.data.get(DATA_SESSION)) is None:
-        link_session = hass.data[DATA_SESSION] = LinkSession(hass)
-    link_session.users += 1
-    return link_session.session
+    """The connections' session, created for the first entry that needs it."""
+    if (shared := hass.data.get(DATA_SESSION)) is None:
+        shared = hass.data[DATA_SESSION] = SharedSession(hass)
+    shared.users += 1
+    return shared.session
 
 
 async def async_release_session(hass: HomeAssistant) -> None:
     """Give the session back; the last entry to do so closes it."""
-    link_session = hass.data[DATA_SESSION]
-    link_session.users -= 1
-    if link_session.users == 0:
+    shared = hass.data[DATA_SESSION]
+    shared.users -= 1
+    if shared.users == 0:
         del hass.data[DATA_SESSION]
-        await link_session.async_close()
+        await shared.async_close()

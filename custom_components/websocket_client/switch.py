@@ -8,9 +8,8 @@ from homeassistant.components.switch import SwitchEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .client import WebSocketClient, WebSocketClientConfigEntry
 from .entity import WebSocketClientStatusEntity
-from .runtime import WebSocketClient, WebSocketClientConfigEntry
-from .services import check_can_connect
 
 # Acts on the link directly; nothing to limit
 PARALLEL_UPDATES = 0
@@ -41,7 +40,6 @@ class ConnectionSwitch(WebSocketClientStatusEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Connect (refused while awaiting approval or after a denial)."""
-        check_can_connect(self.client)
         await self.client.async_connect()
 
     async def async_turn_off(self, **kwargs: Any) -> None:

@@ -1,0 +1,246 @@
+"""The per-entry client: one connection's life cycle behind the one gate.
+
+The client owns the entry's connection, starts it only when consent and the
+Connection switch allow it (`_start_if_allowed`, the single gate in front of
+the network), applies changed options, and turns what the connection reports
+into statistics, bus events and received messages on the entry's fan-out.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Final
+
+import aiohttp
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_URL
+from homeassistant.core import Event, HomeAssistant
+
+from . import consent
+from .bus import MessageEventPublisher, fire_connected, fire_disconnected
+from .connection import ConnectionClosed, ConnectionState, WebSocketConnection
+from .const import STATUS_OF_CONNECTION, ClientStatus
+from .errors import validation_error
+from .handshake import ConnectionSettings
+from .health import ClientStatistics, Listeners, OutageLog
+from .message import ReceivedMessage, async_fanout, payload_size
+from .options import connection_settings, needs_reconnect
+from .request import PendingRequests, ReplyMatcher
+from .sender import Sender
+from .url import mask_url
+
+type WebSocketClientConfigEntry = ConfigEntry[WebSocketClient]
+
+# Entry data: False after the user disconnected, until they connect again
+CONF_CONNECTION_ENABLED: Final = "connection_enabled"
+# RFC 6455 close codes: a disconnect the user asked for; the entry goes away
+CLOSE_NORMAL: Final = 1000
+CLOSE_GOING_AWAY: Final = 1001
+
+
+class WebSocketClient:
+    """Runs one entry's connection and reports it to Home Assistant."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: WebSocketClientConfigEntry,
+        session: aiohttp.ClientSession,
+        settings: ConnectionSettings,
+    ) -> None:
+        """Create the (not yet started) client of an entry."""
+        self.hass = hass
+        self.entry = entry
+        self.name = entry.title
+        self.masked_url = mask_url(entry.data[CONF_URL])
+        self.statistics = ClientStatistics(hass.loop)
+        self.status_listeners = Listeners()
+        self.messages = async_fanout(hass, entry.entry_id)
+        self._options = dict(entry.options)
+        self._outages = OutageLog(self.name, self.masked_url, self.statistics)
+        self._requests = PendingRequests(self.messages)
+        self._message_events = MessageEventPublisher(hass, self.messages)
+        start_task = partial(entry.async_create_background_task, hass)
+        self._connection = WebSocketConnection(
+            session,
+            settings,
+            self,
+            name=f"{self.name} ({entry.entry_id})",
+            task_factory=start_task,
+        )
+        self.sender = Sender(
+            hass,
+            entry_id=entry.entry_id,
+            name=self.name,
+            connection=self._connection,
+            statistics=self.statistics,
+            start_task=start_task,
+        )
+        self._apply_live_options()
+
+    @property
+    def settings(self) -> ConnectionSettings:
+        """The settings the connection runs with."""
+        return self._connection.settings
+
+    @property
+    def status(self) -> ClientStatus:
+        """What the Status sensor shows."""
+        decision = consent.current_decision(self.entry)
+        if decision is None:
+            return ClientStatus.AWAITING_APPROVAL
+        if decision is consent.ConsentDecision.DENIED:
+            return ClientStatus.DENIED
+        return STATUS_OF_CONNECTION[self._connection.state]
+
+    @property
+    def is_connected(self) -> bool:
+        """IsConnected: a connection is open right now."""
+        return self._connection.is_connected
+
+    @property
+    def connection_enabled(self) -> bool:
+        """False after the user asked to disconnect, until they ask to connect."""
+        return bool(self.entry.data.get(CONF_CONNECTION_ENABLED, True))
+
+    def check_can_connect(self) -> None:
+        """Raise a translated error when consent does not allow connecting."""
+        status = self.status
+        if status is ClientStatus.DENIED:
+            raise validation_error("consent_denied", name=self.name)
+        if status is ClientStatus.AWAITING_APPROVAL:
+            raise validation_error("awaiting_approval", name=self.name)
+
+    def _start_if_allowed(self) -> None:
+        # The single gate in front of the network: nothing connects without it.
+        approved = (
+            consent.current_decision(self.entry) is consent.ConsentDecision.APPROVED
+        )
+        if approved and self.connection_enabled:
+            self._connection.start()
+
+    async def async_start(self) -> None:
+        """Connect if allowed, or ask for consent if nobody has decided yet."""
+        if consent.current_decision(self.entry) is None:
+            await consent.async_request_consent(self.hass, self.entry)
+        else:
+            # A request for an origin since changed back to a decided one is stale.
+            consent.async_withdraw_request(self.hass, self.entry.entry_id)
+        self._start_if_allowed()
+
+    async def async_follow_consent(self) -> None:
+        """Connect after an approval, stay or go offline after a denial."""
+        await self._restart()
+        self.status_listeners.notify()
+
+    async def async_apply_options(self) -> None:
+        """Use changed options, making a new connection only when needed."""
+        old, new = self._options, dict(self.entry.options)
+        if old == new:
+            return
+        self._options = new
+        self._apply_live_options()
+        # TLS settings live in entry data, whose changes reload the entry.
+        settings = connection_settings(self.entry, self.settings.ssl)
+        if not needs_reconnect(old, new):
+            self._connection.settings = settings
+            return
+        running = self._connection.is_running
+        await self._connection.stop(CLOSE_NORMAL)
+        self._connection.settings = settings
+        if running:
+            self._start_if_allowed()
+
+    def _apply_live_options(self) -> None:
+        self.sender.apply_options(self.entry)
+        self._message_events.apply_options(self.entry)
+
+    async def async_connect(self) -> None:
+        """Allow the connection to run again and start it."""
+        self.check_can_connect()
+        self._set_connection_enabled(True)
+        self._start_if_allowed()
+        self.status_listeners.notify()
+
+    async def async_disconnect(self) -> None:
+        """Close the connection and keep it closed, across restarts, until connect."""
+        self._set_connection_enabled(False)
+        await self._connection.stop(CLOSE_NORMAL)
+        self.status_listeners.notify()
+
+    async def async_reconnect(self) -> None:
+        """Drop the connection and connect again now, without waiting to retry."""
+        self.check_can_connect()
+        if not self.connection_enabled:
+            raise validation_error("connection_switched_off", name=self.name)
+        await self._restart()
+
+    async def _restart(self) -> None:
+        await self._connection.stop(CLOSE_NORMAL)
+        self._start_if_allowed()
+
+    async def async_shutdown(self, _event: Event | None = None) -> None:
+        """Close the connection because the entry or Home Assistant goes away."""
+        self.sender.stop()
+        await self._connection.stop(CLOSE_GOING_AWAY)
+        self.statistics.cancel()
+        self._message_events.stop()
+
+    async def async_send(self, payload: str | bytes, *, queue: bool = False) -> None:
+        """Send now (NotConnectedError when down) or queue (OutboxFullError)."""
+        await self.sender.async_send(payload, queue=queue)
+
+    async def async_request(
+        self, payload: str | bytes, matcher: ReplyMatcher, reply_timeout: float
+    ) -> dict[str, Any]:
+        """Send, then wait for the first matching message (see PendingRequests)."""
+        return await self._requests.async_request(
+            self.sender.async_send_now, payload, matcher, reply_timeout
+        )
+
+    def _set_connection_enabled(self, enabled: bool) -> None:
+        if self.connection_enabled is not enabled:
+            self.hass.config_entries.async_update_entry(
+                self.entry, data={**self.entry.data, CONF_CONNECTION_ENABLED: enabled}
+            )
+
+    # ConnectionListener: what the connection reports
+
+    def connection_state_changed(
+        self, state: ConnectionState, problem: str | None
+    ) -> None:
+        """Count, log and announce the change; update entities."""
+        if state is ConnectionState.CONNECTED:
+            self.sender.start_flush()
+            self.statistics.count_connect()
+            self._outages.connected()
+            fire_connected(self.hass, self.entry.entry_id, self.name, self.masked_url)
+        elif state is ConnectionState.WAITING_TO_RETRY:
+            self._outages.failed(problem, self.settings.retry_interval)
+        elif state is ConnectionState.AUTH_REJECTED:
+            self._outages.rejected(problem)
+            self.entry.async_start_reauth(self.hass)
+        elif state is ConnectionState.DISCONNECTED:
+            self._outages.stopped()
+        self.status_listeners.notify()
+
+    def connection_closed(self, closed: ConnectionClosed) -> None:
+        """Fire the disconnected event; pending requests cannot be answered."""
+        self._requests.fail_all()
+        fire_disconnected(
+            self.hass, self.entry.entry_id, self.name, closed.close_code, closed.reason
+        )
+
+    def heartbeat_answered(self, round_trip: float) -> None:
+        """Remember the heartbeat's round-trip time."""
+        self.statistics.set_round_trip(round_trip)
+
+    def message_received(self, payload: str | bytes) -> None:
+        """Hand a received message to every subscriber."""
+        self.statistics.count_received()
+        if self.messages:
+            self.messages.publish(
+                ReceivedMessage(
+                    self.entry.entry_id, self.name, payload, payload_size(payload)
+                )
+            )

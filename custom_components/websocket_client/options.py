@@ -1,0 +1,223 @@
+"""The options of a connection: one table from which everything else is derived.
+
+The options form, the defaults, the range checks, the connection's settings and
+the "does this change need a new connection?" decision all read `OPTIONS`.
+Adding an option means one row here plus its texts in strings.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+import ssl
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HEADERS, CONF_URL
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    Selector,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+import voluptuous as vol
+
+from .const import CONF_SUBPROTOCOLS
+from .handshake import ConnectionSettings
+
+CONF_RETRY_INTERVAL: Final = "retry_interval"
+CONF_HEARTBEAT: Final = "heartbeat"
+CONF_IDLE_TIMEOUT: Final = "idle_timeout"
+CONF_CONNECT_TIMEOUT: Final = "connect_timeout"
+CONF_MAX_MESSAGE_SIZE: Final = "max_message_size"
+CONF_EVENT_PAYLOAD_LIMIT: Final = "event_payload_limit"
+CONF_QUEUE_SIZE: Final = "queue_size"
+CONF_QUEUE_MAX_AGE: Final = "queue_max_age"
+CONF_COMPRESSION: Final = "compression"
+CONF_MESSAGE_EVENTS: Final = "message_events"
+
+MESSAGE_EVENTS_ALL: Final = "all"
+MESSAGE_EVENTS_NONE: Final = "none"
+
+type OptionValue = int | float | bool | str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionSpec:
+    """One option: its default, what it accepts, and what it drives."""
+
+    key: str
+    default: OptionValue
+    # Inclusive range of a number; a number option without one is unbounded.
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str | None = None
+    # A choice among fixed values (shown as a translated list)
+    choices: tuple[str, ...] = ()
+    # The ConnectionSettings field it sets, if the connection uses it
+    setting: str | None = None
+    # Changing it needs a new connection (settings read once per connection)
+    reconnect: bool = False
+
+    def selector(self) -> Selector[Any]:
+        """The form field for this option."""
+        if isinstance(self.default, bool):
+            return BooleanSelector()
+        if self.choices:
+            return SelectSelector(
+                SelectSelectorConfig(
+                    options=list(self.choices),
+                    mode=SelectSelectorMode.DROPDOWN,
+                    translation_key=self.key,
+                )
+            )
+        # No min/max on purpose: out-of-range values get a translated,
+        # per-field error from the flow instead of a generic schema error.
+        config = NumberSelectorConfig(mode=NumberSelectorMode.BOX, step=1)
+        if self.unit:
+            config["unit_of_measurement"] = self.unit
+        return NumberSelector(config)
+
+    def error(self, value: Any) -> str | None:
+        """The translation key of what is wrong with `value`, if anything."""
+        if self.choices:
+            return None if value in self.choices else f"{self.key}_invalid"
+        if self.minimum is None or self.maximum is None:
+            return None
+        if not self.minimum <= value <= self.maximum:
+            return f"{self.key}_out_of_range"
+        return None
+
+
+OPTIONS: Final[tuple[OptionSpec, ...]] = (
+    OptionSpec(
+        key=CONF_RETRY_INTERVAL,
+        default=10,
+        minimum=1,
+        maximum=86400,
+        unit="s",
+        setting="retry_interval",
+    ),
+    OptionSpec(
+        key=CONF_HEARTBEAT,
+        default=30,
+        minimum=0,
+        maximum=3600,
+        unit="s",
+        setting="heartbeat",
+        reconnect=True,
+    ),
+    OptionSpec(
+        key=CONF_IDLE_TIMEOUT,
+        default=60,
+        minimum=0,
+        maximum=86400,
+        unit="s",
+        setting="idle_timeout",
+        reconnect=True,
+    ),
+    OptionSpec(
+        key=CONF_CONNECT_TIMEOUT,
+        default=10,
+        minimum=1,
+        maximum=300,
+        unit="s",
+        setting="connect_timeout",
+    ),
+    OptionSpec(
+        key=CONF_MAX_MESSAGE_SIZE,
+        default=4 * 1024 * 1024,
+        minimum=0,
+        maximum=256 * 1024 * 1024,
+        unit="B",
+        setting="max_message_size",
+        reconnect=True,
+    ),
+    # The recorder drops event data over 32 KiB; payloads beyond this are cut.
+    OptionSpec(
+        key=CONF_EVENT_PAYLOAD_LIMIT,
+        default=32 * 1024,
+        minimum=0,
+        maximum=16 * 1024 * 1024,
+        unit="B",
+    ),
+    OptionSpec(
+        key=CONF_QUEUE_SIZE, default=100, minimum=1, maximum=10000, unit="messages"
+    ),
+    OptionSpec(key=CONF_QUEUE_MAX_AGE, default=60, minimum=1, maximum=86400, unit="s"),
+    OptionSpec(key=CONF_COMPRESSION, default=False, setting="compress", reconnect=True),
+    OptionSpec(
+        key=CONF_MESSAGE_EVENTS,
+        default=MESSAGE_EVENTS_ALL,
+        choices=(MESSAGE_EVENTS_ALL, MESSAGE_EVENTS_NONE),
+    ),
+)
+OPTIONS_BY_KEY: Final = {spec.key: spec for spec in OPTIONS}
+
+
+def option_value(entry: ConfigEntry, key: str) -> Any:
+    """An option's value, or its default."""
+    return entry.options.get(key, OPTIONS_BY_KEY[key].default)
+
+
+def option_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """A translated error for every given option it cannot take."""
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        if key in OPTIONS_BY_KEY and (error := OPTIONS_BY_KEY[key].error(value)):
+            errors[key] = error
+    return errors
+
+
+def normalized(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Form values as stored: whole numbers as int (the form sends floats)."""
+    return {key: _whole_if_integral(value) for key, value in values.items()}
+
+
+def _whole_if_integral(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def option_field(spec: OptionSpec, current: Any) -> dict[vol.Marker, Any]:
+    """The form field of one option, showing `current`."""
+    return {vol.Required(spec.key, default=current): spec.selector()}
+
+
+def options_schema(current: Mapping[str, Any]) -> vol.Schema:
+    """The options form, every option showing its current value."""
+    fields: dict[vol.Marker, Any] = {}
+    for spec in OPTIONS:
+        fields |= option_field(spec, current.get(spec.key, spec.default))
+    return vol.Schema(fields)
+
+
+def connection_settings(
+    entry: ConfigEntry, tls: ssl.SSLContext | bool
+) -> ConnectionSettings:
+    """Connection settings from entry data and options, with TLS already set up."""
+    data = entry.data
+    from_options = {
+        spec.setting: option_value(entry, spec.key) for spec in OPTIONS if spec.setting
+    }
+    return ConnectionSettings(
+        url=data[CONF_URL],
+        headers=dict(data.get(CONF_HEADERS, {})),
+        subprotocols=tuple(data.get(CONF_SUBPROTOCOLS, ())),
+        ssl=tls,
+        **from_options,
+    )
+
+
+def needs_reconnect(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether a change from `old` to `new` options needs a new connection."""
+    return any(
+        old.get(spec.key, spec.default) != new.get(spec.key, spec.default)
+        for spec in OPTIONS
+        if spec.reconnect
+    )

@@ -1,0 +1,132 @@
+"""The Repairs advice for a chatty connection whose message events are recorded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.components.recorder.core import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.websocket_client import advisory
+from custom_components.websocket_client.advisory import issue_id_for
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.repairs import async_create_fix_flow
+
+from .conftest import EntryFactory
+from .ws_server import RecordingWebSocketServer, wait_until
+
+# A lower threshold than the real 50/s keeps the recorded bursts small; the
+# logic does not depend on the number.
+TEST_HIGH_RATE = 2
+# Just over the high rate, sustained for a whole minute
+BURST = TEST_HIGH_RATE * 60 + 30
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder,
+    enable_custom_integrations: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The recorder must start before Home Assistant does."""
+    monkeypatch.setattr(advisory, "HIGH_RATE", TEST_HIGH_RATE)
+
+
+async def flood(
+    server: RecordingWebSocketServer, entry: MockConfigEntry, count: int
+) -> None:
+    """Push `count` messages and wait until the client has them all."""
+    statistics = entry.runtime_data.statistics
+    expected = statistics.messages_received + count
+    for index in range(count):
+        await server.push_text(f'{{"seq": {index}}}')
+    await wait_until(lambda: statistics.messages_received == expected, timeout=30)
+
+
+def advice(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    """The entry's advisory issue, if Repairs shows one."""
+    return ir.async_get(hass).async_get_issue(DOMAIN, issue_id_for(entry.entry_id))
+
+
+def next_window(hass: HomeAssistant, minutes: int) -> None:
+    """Let the rate check run once more."""
+    async_fire_time_changed(
+        hass, dt_util.utcnow() + timedelta(minutes=minutes, seconds=1)
+    )
+
+
+async def test_advice_appears_fixes_and_clears(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A sustained high rate opens the issue; its fix turns message events off."""
+    entry = await add_entry()
+    await wait_until(lambda: entry.runtime_data.is_connected)
+    await flood(ws_server, entry, BURST)
+    next_window(hass, 1)
+    await hass.async_block_till_done()
+    issue = advice(hass, entry)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders == {"name": "Living room", "rate": "2"}
+
+    flow = await async_create_fix_flow(hass, issue.issue_id, issue.data)
+    flow.hass = hass
+    form = await flow.async_step_init()
+    assert form["type"] == "form"
+    assert form["description_placeholders"] == {"name": "Living room"}
+    done = await flow.async_step_init({})
+    assert done["type"] == "create_entry"
+    assert entry.options["message_events"] == "none"
+    assert advice(hass, entry) is None
+
+    # Off now: however fast, no advice.
+    await flood(ws_server, entry, BURST)
+    next_window(hass, 2)
+    await hass.async_block_till_done()
+    assert advice(hass, entry) is None
+
+
+async def test_advice_goes_when_the_rate_drops(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A quiet minute after a busy one removes the issue by itself."""
+    entry = await add_entry()
+    await wait_until(lambda: entry.runtime_data.is_connected)
+    await flood(ws_server, entry, BURST)
+    next_window(hass, 1)
+    await hass.async_block_till_done()
+    assert advice(hass, entry) is not None
+    await flood(ws_server, entry, 10)
+    next_window(hass, 2)
+    await hass.async_block_till_done()
+    assert advice(hass, entry) is None
+
+
+async def test_no_advice_when_excluded_from_the_recorder(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Events the recorder excludes cost nothing: no advice."""
+    get_instance(hass).exclude_event_types.add(EVENT_MESSAGE)
+    entry = await add_entry()
+    await wait_until(lambda: entry.runtime_data.is_connected)
+    await flood(ws_server, entry, BURST)
+    next_window(hass, 1)
+    await hass.async_block_till_done()
+    assert advice(hass, entry) is None
+
+
+async def test_fix_flow_for_a_removed_entry(hass: HomeAssistant) -> None:
+    """A stale advisory's fix flow aborts."""
+    flow = await async_create_fix_flow(hass, issue_id_for("gone"), {"entry_id": "gone"})
+    flow.hass = hass
+    result = await flow.async_step_init()
+    assert result["type"] == "abort"
+    assert result["reason"] == "entry_removed"
