@@ -1,7 +1,7 @@
 """Benchmark fixtures, and the results file and table at the end.
 
-A real Home Assistant core with the recorder on disk; the benchmark server as a
-separate process.
+A real Home Assistant core with the recorder on disk; the benchmark server, the
+MQTT broker (Debian's mosquitto) and every baseline client as separate processes.
 """
 
 from __future__ import annotations
@@ -10,17 +10,21 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 import datetime as dt
+from importlib import metadata
 import json
 import logging
 import os
 from pathlib import Path
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import time
 from typing import Any
 
+import homeassistant
 from homeassistant.components.recorder.core import Recorder
 import pytest
 
@@ -37,6 +41,17 @@ def auto_enable_custom_integrations(
     recorder_mock: Recorder, enable_custom_integrations: None
 ) -> None:
     """Recorder on, as users run Home Assistant, started before the core."""
+
+
+@pytest.fixture(autouse=True)
+async def enable_event_loop_debug() -> None:
+    """Asyncio's debug mode off, as in a user's installation.
+
+    Replaces the test plugin's fixture of the same name, which turns it on: it
+    records a stack trace for every future, handle and task, which made the
+    loop several times slower than a real installation's.
+    """
+    asyncio.get_running_loop().set_debug(False)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +81,25 @@ def persistent_database() -> bool:
     return True
 
 
-def _free_port() -> int:
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Check that paho-mqtt is the version Home Assistant's MQTT integration pins."""
+    manifest = Path(homeassistant.__file__).parent / "components/mqtt/manifest.json"
+    wanted = [
+        requirement
+        for requirement in json.loads(manifest.read_text())["requirements"]
+        if requirement.startswith("paho-mqtt==")
+    ]
+    installed = f"paho-mqtt=={metadata.version('paho-mqtt')}"
+    if wanted and installed not in wanted:
+        pytest.exit(
+            f"The MQTT integration pins {wanted[0]}, the environment has {installed}:"
+            " update requirements_bench.txt",
+            returncode=1,
+        )
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -109,10 +142,67 @@ class BenchServer:
 @pytest.fixture
 async def bench_server(socket_enabled: None) -> AsyncGenerator[BenchServer]:
     """A running benchmark server process."""
-    server = BenchServer(_free_port())
+    server = BenchServer(free_port())
     await server.start()
     yield server
     server.kill()
+
+
+MOSQUITTO_CONFIG = """\
+listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+# QoS 0 messages to a subscriber that falls behind are kept, not dropped.
+max_queued_messages 0
+log_dest stderr
+log_type error
+log_type warning
+"""
+
+
+@dataclass
+class Broker:
+    """The MQTT broker process (mosquitto) on 127.0.0.1."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+
+
+def _mosquitto() -> str:
+    found = shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin")
+    if found is None:
+        pytest.exit(
+            "The benchmark needs mosquitto (Debian package 'mosquitto'); "
+            "scripts/bench installs it when run as root",
+            returncode=1,
+        )
+    return found
+
+
+@pytest.fixture
+async def broker(socket_enabled: None, tmp_path: Path) -> AsyncGenerator[Broker]:
+    """A mosquitto broker of its own, without persistence, stopped afterwards."""
+    port = free_port()
+    config = tmp_path / "mosquitto.conf"
+    config.write_text(MOSQUITTO_CONFIG.format(port=port))
+    process = subprocess.Popen([_mosquitto(), "-c", str(config)])  # noqa: ASYNC220
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            assert process.poll() is None, "mosquitto exited"
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                assert time.monotonic() < deadline, "mosquitto did not listen"
+                await asyncio.sleep(0.02)
+                continue
+            writer.close()
+            await writer.wait_closed()
+            break
+        yield Broker(port, process)
+    finally:
+        process.terminate()
+        await asyncio.get_running_loop().run_in_executor(None, process.wait, 10)
 
 
 def record(
@@ -121,20 +211,24 @@ def record(
     samples: list[float],
     unit: str,
     *,
-    baseline_samples: list[float] | None = None,
+    baselines: dict[str, list[float]] | None = None,
     ratio: bool = False,
     target: str | None = None,
-    meets: Callable[[float], bool] | None = None,
+    meets: Callable[[float, float | None], bool] | None = None,
 ) -> None:
     """Keep one figure for the results file and table.
 
-    The figure is the median of its samples; with `ratio`, it is also given as
-    a ratio to the baseline's median, and `meets` judges that ratio.
+    The figure is the median of its samples, shown beside each baseline's median
+    (the first is the reference: with `ratio`, the figure is also given as a
+    ratio to it). `meets(value, reference)` judges the figure.
     """
     value = statistics.median(samples)
-    baseline = statistics.median(baseline_samples) if baseline_samples else None
-    figure_ratio = value / baseline if ratio and baseline else None
-    judged = figure_ratio if ratio else value
+    compared = {
+        label: {"value": statistics.median(values), "samples": values}
+        for label, values in (baselines or {}).items()
+    }
+    medians = [statistics.median(values) for values in (baselines or {}).values()]
+    reference = medians[0] if medians else None
     FIGURES.append(
         {
             "key": key,
@@ -142,11 +236,10 @@ def record(
             "value": value,
             "unit": unit,
             "samples": samples,
-            "baseline": baseline,
-            "baseline_samples": baseline_samples,
-            "ratio": figure_ratio,
+            "baselines": compared,
+            "ratio": value / reference if ratio and reference else None,
             "target": target,
-            "met": None if SMOKE or meets is None or judged is None else meets(judged),
+            "met": None if SMOKE or meets is None else meets(value, reference),
         }
     )
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 import sys
 from typing import Any
 
 
 def _number(value: float | None, unit: str = "") -> str:
-    if value is None:
+    if value is None or math.isnan(value):  # not measured
         return "–"
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
     return f"{text} {unit}".strip()
@@ -24,16 +25,20 @@ def markdown_table(results: dict[str, Any]) -> str:
         "recorder on, default options"
         + (" — SMOKE RUN, sizes too small to mean anything" * results["smoke"]),
         "",
-        "| Figure | WebSocket Client | Bare aiohttp loop | Ratio | Target | Met |",
+        "| Figure | WebSocket Client | Compared with, same run "
+        "| Ratio | Target | Met |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for figure in results["figures"]:
-        met = {True: "yes", False: "**no**", None: "–"}[figure["met"]]
+        met = {True: "yes", False: "**missed**", None: "–"}[figure["met"]]
         ratio = "–" if figure["ratio"] is None else f"{figure['ratio']:.2f}"
+        compared = "; ".join(
+            f"{label}: {_number(baseline['value'], figure['unit'])}"
+            for label, baseline in figure["baselines"].items()
+        )
         lines.append(
             f"| {figure['name']} | {_number(figure['value'], figure['unit'])} "
-            f"| {_number(figure['baseline'], figure['unit'])} | {ratio} "
-            f"| {figure['target'] or '–'} | {met} |"
+            f"| {compared or '–'} | {ratio} | {figure['target'] or '–'} | {met} |"
         )
     return "\n".join(lines)
 

@@ -3,6 +3,9 @@
 Paths:
   /flood?n=N              send N small JSON messages as fast as possible
   /steady?rate=R&seconds=S  send R stamped messages a second for S seconds
+  /burst?run=K            hold the connection; on each GET /go?run=K&n=N send N
+                          messages as fast as possible, on GET
+                          /go?run=K&rate=R&seconds=S stamped ones at a steady rate
   /sink?run=K             count received messages under K (GET /stats?run=K)
   /idle                   keep the connection open, answer pings
 
@@ -28,11 +31,26 @@ async def _prepare(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
+async def _send_flood(ws: web.WebSocketResponse, count: int) -> None:
+    for seq in range(count):
+        await ws.send_str(json.dumps({"seq": seq, **SAMPLE}))
+
+
+async def _send_steady(ws: web.WebSocketResponse, rate: float, seconds: float) -> None:
+    """Stamped messages (t: time.monotonic_ns(), the same clock in every process)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.2  # let the client settle first
+    for seq in range(int(rate * seconds)):
+        delay = start + seq / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await ws.send_str(json.dumps({"seq": seq, "t": time.monotonic_ns(), **SAMPLE}))
+
+
 async def flood(request: web.Request) -> web.WebSocketResponse:
     """Send n messages as fast as the socket takes them."""
     ws = await _prepare(request)
-    for seq in range(int(request.query["n"])):
-        await ws.send_str(json.dumps({"seq": seq, **SAMPLE}))
+    await _send_flood(ws, int(request.query["n"]))
     async for _ in ws:
         pass
     return ws
@@ -41,18 +59,43 @@ async def flood(request: web.Request) -> web.WebSocketResponse:
 async def steady(request: web.Request) -> web.WebSocketResponse:
     """Send stamped messages at a steady rate."""
     ws = await _prepare(request)
-    rate = float(request.query["rate"])
-    total = int(rate * float(request.query["seconds"]))
-    loop = asyncio.get_running_loop()
-    start = loop.time() + 0.2  # let the client settle first
-    for seq in range(total):
-        delay = start + seq / rate - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await ws.send_str(json.dumps({"seq": seq, "t": time.monotonic_ns(), **SAMPLE}))
+    await _send_steady(
+        ws, float(request.query["rate"]), float(request.query["seconds"])
+    )
     async for _ in ws:
         pass
     return ws
+
+
+def _orders(app: web.Application, run: str) -> asyncio.Queue[dict[str, str]]:
+    queues: dict[str, asyncio.Queue[dict[str, str]]] = app["orders"]
+    return queues.setdefault(run, asyncio.Queue())
+
+
+async def burst(request: web.Request) -> web.WebSocketResponse:
+    """Hold the connection and send a burst on each order from GET /go."""
+    ws = await _prepare(request)
+    orders = _orders(request.app, request.query["run"])
+    closed = asyncio.create_task(ws.receive())  # the client's close, or anything
+    while True:
+        order = asyncio.create_task(orders.get())
+        await asyncio.wait({order, closed}, return_when=asyncio.FIRST_COMPLETED)
+        if not order.done():
+            order.cancel()
+            break
+        query = order.result()
+        if "rate" in query:
+            await _send_steady(ws, float(query["rate"]), float(query["seconds"]))
+        else:
+            await _send_flood(ws, int(query["n"]))
+    await ws.close()
+    return ws
+
+
+async def go(request: web.Request) -> web.Response:
+    """Order a burst on the /burst connection of a run."""
+    _orders(request.app, request.query["run"]).put_nowait(dict(request.query))
+    return web.json_response({"ordered": True})
 
 
 async def sink(request: web.Request) -> web.WebSocketResponse:
@@ -84,8 +127,11 @@ def build_app() -> web.Application:
     """All benchmark endpoints."""
     app = web.Application()
     app["received"] = Counter()
+    app["orders"] = {}
     app.router.add_get("/flood", flood)
     app.router.add_get("/steady", steady)
+    app.router.add_get("/burst", burst)
+    app.router.add_get("/go", go)
     app.router.add_get("/sink", sink)
     app.router.add_get("/idle", idle)
     app.router.add_get("/stats", stats)
