@@ -20,6 +20,7 @@ from homeassistant.const import (
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.helpers.selector import (
     ObjectSelector,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -99,7 +100,12 @@ async def async_get_trigger_capabilities(
     if config[CONF_TYPE] != TRIGGER_MESSAGE:
         return {}
     message_types = SelectSelectorConfig(
-        options=list(trigger.MESSAGE_TYPES),
+        # Labels too: the device automation editor of some frontend versions
+        # does not translate the options of extra fields.
+        options=[
+            SelectOptionDict(value=kind, label=kind.capitalize())
+            for kind in trigger.MESSAGE_TYPES
+        ],
         mode=SelectSelectorMode.LIST,
         translation_key=CONF_MESSAGE_TYPE,
     )
