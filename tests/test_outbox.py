@@ -185,3 +185,46 @@ async def test_expiry_waits_while_a_flush_is_running() -> None:
     await flush
     assert sent == ["in flight"]
     assert drops.seen == []
+
+
+async def test_expiry_during_a_stuck_flush_does_not_spin() -> None:
+    """A message passing its age while a send hangs arms no timer until the end.
+
+    Counted, not timed: the expiry callback runs once, however long the flush.
+    """
+    box, drops = outbox(max_age=0.05)
+    expiries = 0
+    on_expiry = box._on_expiry
+
+    def counting_expiry() -> None:
+        nonlocal expiries
+        expiries += 1
+        on_expiry()
+
+    box._on_expiry = counting_expiry  # type: ignore[method-assign]
+    box.put("stuck")
+    release = asyncio.Event()
+
+    async def hanging_send(payload: str | bytes) -> None:
+        await release.wait()
+
+    flush = asyncio.create_task(box.flush(hanging_send))
+    await wait_until(lambda: expiries == 1)
+    # Twenty later timers of the loop fire meanwhile: a spinning expiry timer
+    # would have run again before each of them.
+    ticks = 0
+    loop = asyncio.get_running_loop()
+
+    def tick() -> None:
+        nonlocal ticks
+        ticks += 1
+        if ticks < 20:
+            loop.call_later(0.005, tick)
+
+    tick()
+    await wait_until(lambda: ticks == 20)
+    assert expiries == 1
+    release.set()
+    await flush
+    assert len(box) == 0
+    assert drops.seen == []

@@ -93,9 +93,11 @@ class Outbox:
 
     def _on_expiry(self) -> None:
         self._expiry = None
+        # A flush in progress re-arms the timer when it ends; re-arming now, for
+        # a deadline already past, would spin.
         if not self._flushing:
             self._drop_expired()
-        self._schedule_expiry()
+            self._schedule_expiry()
 
     def _cancel_expiry(self) -> None:
         if self._expiry is not None:
