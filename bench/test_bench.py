@@ -61,7 +61,6 @@ TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "300"))  # any one wait, seconds
 # drain is recorded as this bound (a miss) instead of measured.
 DRAIN_LIMIT = float(os.environ.get("BENCH_DRAIN_LIMIT", "60"))
 # The sides through the integration's trigger run once the trigger exists.
-HAS_TRIGGER = (ROOT / "custom_components" / DOMAIN / "trigger.py").exists()
 
 EVENTS_OFF = {"message_events": "none"}
 EVENTS_ON: dict[str, Any] = {}  # today's default: message_events "all"
@@ -376,14 +375,10 @@ async def burst_into_automation(
     )
 
 
-async def test_automations(
-    hass: HomeAssistant,
-    recorder_mock: Recorder,
-    bench_server: BenchServer,
-    broker: Broker,
-    mock_hass_config: None,
-) -> None:
-    """Figure 2: the trigger (events off, and on) against MQTT's, same automation."""
+async def setup_sides(
+    hass: HomeAssistant, bench_server: BenchServer, broker: Broker
+) -> dict[str, MockConfigEntry]:
+    """MQTT, and one connected entry per message-events setting, by side."""
     await setup_mqtt(hass, broker)
     entries = {
         "off": await add_approved(
@@ -394,13 +389,24 @@ async def test_automations(
         ),
     }
     await wait_for(lambda: all(e.runtime_data.is_connected for e in entries.values()))
-    ws_sides = ("off", "on") if HAS_TRIGGER else ()
+    return entries
+
+
+async def test_automations(
+    hass: HomeAssistant,
+    recorder_mock: Recorder,
+    bench_server: BenchServer,
+    broker: Broker,
+    mock_hass_config: None,
+) -> None:
+    """Figure 2: the trigger (events off, and on) against MQTT's, same automation."""
+    entries = await setup_sides(hass, bench_server, broker)
     counter = await setup_counting(
         hass,
         [
             *(
                 counting_automation(f"count_ws_{side}", ws_trigger(entries[side]))
-                for side in ws_sides
+                for side in entries
             ),
             counting_automation("count_mqtt", {"trigger": "mqtt", "topic": MQTT_TOPIC}),
         ],
@@ -415,7 +421,7 @@ async def test_automations(
     results: dict[str, list[Burst]] = {"off": [], "on": [], "mqtt": []}
     size = f"{AUTOMATION_MESSAGES:,} messages"
     for _ in range(REPEATS):
-        for side in ws_sides:
+        for side in entries:
             results[side].append(
                 await burst_into_automation(
                     recorder_mock,
@@ -429,17 +435,7 @@ async def test_automations(
     await remove(hass, *entries.values())
 
     mqtt_label = "MQTT trigger"
-    if not HAS_TRIGGER:
-        theirs = results["mqtt"]
-        for key, name, unit, values in (
-            ("rate", "Automation runs", "runs/s", [b.rate for b in theirs]),
-            ("lag_p99", "Event-loop lag p99", "ms", [b.lag_p99 for b in theirs]),
-            ("drain", "Recorder drain", "s", [b.drain for b in theirs]),
-        ):
-            record_without_trigger(f"automation_{key}", f"{name}, {size}", values, unit)
     for side, label, judged in (("off", OFF_LABEL, True), ("on", ON_LABEL, False)):
-        if not results[side]:
-            continue
         bursts, theirs = results[side], results["mqtt"]
         record(
             f"automation_rate_{side}",
@@ -472,17 +468,6 @@ async def test_automations(
         )
 
 
-def record_without_trigger(key: str, name: str, theirs: list[float], unit: str) -> None:
-    """A row of MQTT's figure alone: the trigger's is not measured (no trigger)."""
-    record(
-        f"{key}_no_trigger",
-        f"{name}: trigger NOT MEASURED (no websocket_client trigger in this tree)",
-        [float("nan")],
-        unit,
-        baselines={"MQTT trigger": theirs},
-    )
-
-
 # 3. Latency through the trigger at a steady rate
 
 
@@ -494,17 +479,7 @@ async def test_latency(
     mock_hass_config: None,
 ) -> None:
     """Figure 3: send stamp to the automation's action, every message."""
-    await setup_mqtt(hass, broker)
-    entries = {
-        "off": await add_approved(
-            hass, bench_server.url("/burst?run=off"), "Events off", EVENTS_OFF
-        ),
-        "on": await add_approved(
-            hass, bench_server.url("/burst?run=on"), "Events on", EVENTS_ON
-        ),
-    }
-    await wait_for(lambda: all(e.runtime_data.is_connected for e in entries.values()))
-    ws_sides = ("off", "on") if HAS_TRIGGER else ()
+    entries = await setup_sides(hass, bench_server, broker)
     counter = await setup_counting(
         hass,
         [
@@ -514,7 +489,7 @@ async def test_latency(
                     ws_trigger(entries[side]),
                     {"t": "{{ trigger.json.t }}"},
                 )
-                for side in ws_sides
+                for side in entries
             ),
             counting_automation(
                 "stamp_mqtt",
@@ -544,7 +519,7 @@ async def test_latency(
     runs: dict[str, list[list[float]]] = {"off": [], "on": [], "mqtt": []}
     bare: list[dict[str, Any]] = []
     for _ in range(REPEATS):
-        for side in ws_sides:
+        for side in entries:
             runs[side].append(
                 await delays_of(partial(order, bench_server, side, **steady))
             )
@@ -553,17 +528,7 @@ async def test_latency(
         bare.append(await bare_client(url, total))
     await remove(hass, *entries.values())
 
-    if not HAS_TRIGGER:
-        for name, share in (("p50", 0.5), ("p99", 0.99)):
-            record_without_trigger(
-                f"latency_{name}",
-                f"Latency {name} at {LATENCY_RATE:,} msg/s",
-                [percentile(run, share) for run in runs["mqtt"]],
-                "ms",
-            )
     for side, label, judged in (("off", OFF_LABEL, True), ("on", ON_LABEL, False)):
-        if not runs[side]:
-            continue
         for name, share in (("p50", 0.5), ("p99", 0.99)):
             target = judged and name == "p99"
             record(
