@@ -27,6 +27,22 @@ class Drops:
         self.seen.append((message.payload, reason))
 
 
+class GatedSend:
+    """A send that blocks until released, then records the payload."""
+
+    def __init__(self) -> None:
+        """Closed, nothing sent."""
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.sent: list[str | bytes] = []
+
+    async def __call__(self, payload: str | bytes) -> None:
+        """Wait at the gate, then count the payload as sent."""
+        self.started.set()
+        await self.release.wait()
+        self.sent.append(payload)
+
+
 def outbox(max_size: int = 10, max_age: float = 60) -> tuple[Outbox, Drops]:
     """An outbox on the running loop and what it reports."""
     drops = Drops()
@@ -91,22 +107,14 @@ async def test_a_second_flush_while_flushing_does_nothing() -> None:
     box, _ = outbox()
     box.put("a")
     box.put("b")
-    started = asyncio.Event()
-    release = asyncio.Event()
-    sent: list[str | bytes] = []
-
-    async def slow_send(payload: str | bytes) -> None:
-        started.set()
-        await release.wait()
-        sent.append(payload)
-
-    first = asyncio.create_task(box.flush(slow_send))
-    await started.wait()
-    await box.flush(slow_send)  # returns at once
-    assert sent == []
-    release.set()
+    send = GatedSend()
+    first = asyncio.create_task(box.flush(send))
+    await send.started.wait()
+    await box.flush(send)  # returns at once
+    assert send.sent == []
+    send.release.set()
     await first
-    assert sent == ["a", "b"]
+    assert send.sent == ["a", "b"]
 
 
 async def test_expiry_drops_and_reports_oldest_first() -> None:
@@ -164,26 +172,18 @@ async def test_expiry_waits_while_a_flush_is_running() -> None:
     """The expiry timer does not pull a message from under a running flush."""
     box, drops = outbox(max_age=0.1)
     box.put("in flight")
-    started = asyncio.Event()
-    release = asyncio.Event()
-    sent: list[str | bytes] = []
-
-    async def slow_send(payload: str | bytes) -> None:
-        started.set()
-        await release.wait()
-        sent.append(payload)
-
-    flush = asyncio.create_task(box.flush(slow_send))
-    await started.wait()
+    send = GatedSend()
+    flush = asyncio.create_task(box.flush(send))
+    await send.started.wait()
     # A witness queued later with the same age limit expires first: then the
     # message in flight is past its deadline too, and must still be there.
     witness, witness_drops = outbox(max_age=0.1)
     witness.put("witness")
     await wait_until(lambda: len(witness_drops.seen) == 1)
     assert drops.seen == []
-    release.set()
+    send.release.set()
     await flush
-    assert sent == ["in flight"]
+    assert send.sent == ["in flight"]
     assert drops.seen == []
 
 
@@ -203,12 +203,8 @@ async def test_expiry_during_a_stuck_flush_does_not_spin() -> None:
 
     box._on_expiry = counting_expiry  # type: ignore[method-assign]
     box.put("stuck")
-    release = asyncio.Event()
-
-    async def hanging_send(payload: str | bytes) -> None:
-        await release.wait()
-
-    flush = asyncio.create_task(box.flush(hanging_send))
+    send = GatedSend()
+    flush = asyncio.create_task(box.flush(send))
     await wait_until(lambda: expiries == 1)
     # Twenty later timers of the loop fire meanwhile: a spinning expiry timer
     # would have run again before each of them.
@@ -224,7 +220,8 @@ async def test_expiry_during_a_stuck_flush_does_not_spin() -> None:
     tick()
     await wait_until(lambda: ticks == 20)
     assert expiries == 1
-    release.set()
+    send.release.set()
     await flush
+    assert send.sent == ["stuck"]
     assert len(box) == 0
     assert drops.seen == []

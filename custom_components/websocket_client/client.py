@@ -70,13 +70,12 @@ class WebSocketClient:
         )
         self.sender = Sender(
             hass,
-            entry_id=entry.entry_id,
-            name=self.name,
+            entry,
             connection=self._connection,
             statistics=self.statistics,
             start_task=start_task,
         )
-        self._apply_live_options()
+        self._message_events.apply_options(entry)
 
     @property
     def settings(self) -> ConnectionSettings:

@@ -41,21 +41,25 @@ class Sender:
     def __init__(
         self,
         hass: HomeAssistant,
+        entry: ConfigEntry,
         *,
-        entry_id: str,
-        name: str,
         connection: WebSocketConnection,
         statistics: ClientStatistics,
         start_task: TaskStarter,
     ) -> None:
-        """Send through `connection`, counting in `statistics`."""
+        """Send through `connection` for `entry`, counting in `statistics`."""
         self._hass = hass
-        self._entry_id = entry_id
-        self._name = name
+        self._entry_id = entry.entry_id
+        self._name = entry.title
         self._connection = connection
         self._statistics = statistics
         self._start_task = start_task
-        self.outbox = Outbox(hass.loop, 1, 1, self._report_dropped)
+        self.outbox = Outbox(
+            hass.loop,
+            int(option_value(entry, CONF_QUEUE_SIZE)),
+            float(option_value(entry, CONF_QUEUE_MAX_AGE)),
+            self._report_dropped,
+        )
         self._flush_task: asyncio.Task[None] | None = None
 
     def apply_options(self, entry: ConfigEntry) -> None:
