@@ -58,8 +58,7 @@ TRIGGER_SCHEMA: Final = vol.All(
         {
             vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES),
             vol.Optional(CONF_MESSAGE_TYPE): vol.In(trigger.MESSAGE_TYPES),
-            vol.Optional(ATTR_MATCH): dict,
-            vol.Optional(ATTR_MATCH_REGEX): trigger.valid_regex,
+            **trigger.MATCH_FIELDS,
         }
     ),
     trigger.one_filter,

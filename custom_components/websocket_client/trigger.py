@@ -60,8 +60,8 @@ def one_filter(config: ConfigType) -> ConfigType:
     return config
 
 
-FILTER_FIELDS: Final[dict[vol.Marker, Any]] = {
-    vol.Optional(CONF_TYPE): vol.In(MESSAGE_TYPES),
+# The content filters, shared with the device trigger "Message received"
+MATCH_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_MATCH): dict,
     vol.Optional(ATTR_MATCH_REGEX): valid_regex,
 }
@@ -70,7 +70,8 @@ TRIGGER_SCHEMA: Final = vol.All(
         {
             vol.Required(CONF_PLATFORM): DOMAIN,
             vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-            **FILTER_FIELDS,
+            vol.Optional(CONF_TYPE): vol.In(MESSAGE_TYPES),
+            **MATCH_FIELDS,
         }
     ),
     one_filter,
