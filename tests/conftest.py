@@ -17,6 +17,7 @@ from homeassistant.auth.models import User
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
 from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -26,6 +27,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 from syrupy.types import PropertyPath, SerializableData
+import voluptuous as vol
 
 from custom_components.websocket_client.consent import (
     CONF_CONSENT,
@@ -51,6 +53,19 @@ MESSAGE = "event.living_room_message"
 SWITCH = "switch.living_room_connection"
 BUTTON = "button.living_room_reconnect"
 LAST_ERROR = "sensor.living_room_last_error"
+
+
+def shown_values(schema: vol.Schema) -> dict[str, Any]:
+    """What a form shows: defaults, suggested values, sections flattened."""
+    shown: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            shown |= shown_values(value.schema)
+        elif key.description and "suggested_value" in key.description:
+            shown[str(key)] = key.description["suggested_value"]
+        else:
+            shown[str(key)] = key.default()
+    return shown
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str:

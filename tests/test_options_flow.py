@@ -11,7 +11,7 @@ import pytest
 
 from custom_components.websocket_client.options import OPTIONS
 
-from .conftest import EntryFactory, RetryWitness, wait_connected
+from .conftest import EntryFactory, RetryWitness, shown_values, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
 
 ALL_OPTIONS = {
@@ -46,10 +46,10 @@ async def test_form_shows_defaults(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     schema = result["data_schema"]
     assert schema is not None
-    defaults = {str(key): key.default() for key in schema.schema}
-    assert defaults == {
+    assert shown_values(schema) == {
         **{spec.key: spec.default for spec in OPTIONS},
         "retry_interval": 7,
+        "on_connect": [],
     }
 
 

@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
-from custom_components.websocket_client.request import is_subset
+from custom_components.websocket_client.matching import is_subset
 
 from .conftest import EntryFactory, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until

@@ -49,6 +49,7 @@ class ClientStatus(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     DENIED = "denied"
     CONNECTING = "connecting"
+    LOGGING_IN = "logging_in"
     CONNECTED = "connected"
     WAITING_TO_RETRY = "waiting_to_retry"
     DISCONNECTED = "disconnected"
@@ -57,6 +58,7 @@ class ClientStatus(StrEnum):
 
 STATUS_OF_CONNECTION: Final = {
     ConnectionState.CONNECTING: ClientStatus.CONNECTING,
+    ConnectionState.LOGGING_IN: ClientStatus.LOGGING_IN,
     ConnectionState.CONNECTED: ClientStatus.CONNECTED,
     ConnectionState.WAITING_TO_RETRY: ClientStatus.WAITING_TO_RETRY,
     ConnectionState.DISCONNECTED: ClientStatus.DISCONNECTED,

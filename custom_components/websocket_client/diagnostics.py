@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from .client import WebSocketClientConfigEntry
 from .const import CONF_CA_CERT
 from .headers import mask_headers
+from .options import redacted_options
 from .url import MASK, mask_url
 
 
@@ -35,7 +36,7 @@ async def async_get_config_entry_diagnostics(
         "entry": {
             "title": entry.title,
             "data": redact_entry_data(dict(entry.data)),
-            "options": dict(entry.options),
+            "options": redacted_options(entry.options),
         },
         "status": client.status.value,
         "link": {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Coroutine
 from functools import partial
 import re
@@ -18,7 +16,6 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.json import json_dumps
 import voluptuous as vol
 
 from . import consent
@@ -42,9 +39,11 @@ from .const import (
 from .errors import action_error, validation_error
 from .message import payload_size
 from .outbox import OutboxFullError
+from .payload import InvalidPayloadError, encode_payload
 from .request import ReplyLostError, ReplyMatcher
 
 ATTR_QUEUE: Final = "queue"
+ATTR_ID_KEY: Final = "id_key"
 ATTR_TIMEOUT: Final = "timeout"
 DEFAULT_REQUEST_TIMEOUT: Final = 10
 
@@ -87,12 +86,12 @@ REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
     {
         vol.Optional(ATTR_MATCH): dict,
         vol.Optional(ATTR_MATCH_REGEX): cv.string,
+        vol.Optional(ATTR_ID_KEY): vol.All(cv.string, vol.Length(min=1)),
         vol.Optional(ATTR_TIMEOUT, default=DEFAULT_REQUEST_TIMEOUT): vol.All(
             vol.Coerce(float), vol.Range(min=0.1, max=3600)
         ),
     }
 )
-PAYLOAD_FIELDS = (ATTR_MESSAGE, ATTR_JSON, ATTR_DATA_BASE64)
 
 type Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, Any]]
 
@@ -128,22 +127,10 @@ def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
 
 def encode_outgoing(data: dict[str, Any]) -> str | bytes:
     """The frame payload from exactly one of message, json or data_base64."""
-    given = [field for field in PAYLOAD_FIELDS if field in data]
-    if len(given) != 1:
-        raise validation_error("exactly_one_payload")
-    field = given[0]
-    if field == ATTR_MESSAGE:
-        text: str = data[ATTR_MESSAGE]
-        return text
-    if field == ATTR_JSON:
-        try:
-            return json_dumps(data[ATTR_JSON])
-        except (TypeError, ValueError) as err:
-            raise validation_error("invalid_json") from err
     try:
-        return base64.b64decode("".join(data[ATTR_DATA_BASE64].split()), validate=True)
-    except (binascii.Error, ValueError) as err:
-        raise validation_error("invalid_base64") from err
+        return encode_payload(data)
+    except InvalidPayloadError as err:
+        raise validation_error(err.reason) from err
 
 
 def reply_matcher(data: dict[str, Any]) -> ReplyMatcher:
@@ -187,11 +174,27 @@ async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
         raise action_error("send_queue_full", name=client.name) from err
 
 
+def with_request_id(client: WebSocketClient, data: dict[str, Any]) -> dict[str, Any]:
+    """Request data with a fresh id in the JSON payload, matched in the reply."""
+    id_key: str = data[ATTR_ID_KEY]
+    if not isinstance(data.get(ATTR_JSON), dict):
+        raise validation_error("id_key_needs_json_object")
+    request_id = client.request_ids.next_id(client.settings.on_connect, id_key)
+    return {
+        **data,
+        ATTR_JSON: {**data[ATTR_JSON], id_key: request_id},
+        ATTR_MATCH: {**data.get(ATTR_MATCH, {}), id_key: request_id},
+    }
+
+
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     client = get_client(hass, call)
     data = dict(call.data)
-    payload = outgoing_payload(client, data)
     matcher = reply_matcher(data)
+    if ATTR_ID_KEY in data:
+        data = with_request_id(client, data)
+        matcher.match = data[ATTR_MATCH]
+    payload = outgoing_payload(client, data)
     try:
         return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
     except NotConnectedError as err:
