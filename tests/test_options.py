@@ -42,8 +42,10 @@ DEFAULTS = {
     "keepalive_message": None,
     "keepalive_interval": 0,
 }
-PROTOCOL = ("on_connect", "on_connect_reply", "on_connect_timeout")
-PROTOCOL += ("keepalive_message", "keepalive_interval")
+PROTOCOL = frozenset(
+    {"on_connect", "on_connect_reply", "on_connect_timeout"}
+    | {"keepalive_message", "keepalive_interval"}
+)
 TOKEN = "secret-token-4711"
 
 
