@@ -49,6 +49,11 @@ async def async_get_config_entry_diagnostics(
             "heartbeat": settings.heartbeat,
             "idle_timeout": settings.idle_timeout,
             "max_message_size": settings.max_message_size,
+            "on_connect_messages": len(settings.on_connect),
+            "on_connect_reply": settings.on_connect_reply,
+            "on_connect_timeout": settings.on_connect_timeout,
+            "keepalive_message": settings.keepalive_message is not None,
+            "keepalive_interval": settings.keepalive_interval,
         },
         "statistics": {
             "messages_received": statistics.messages_received,
