@@ -31,6 +31,7 @@ from .const import (
     ATTR_MATCH,
     ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
+    ATTR_QUEUE,
     DOMAIN,
     SERVICE_APPROVE,
     SERVICE_CONNECT,
@@ -44,7 +45,6 @@ from .message import payload_size
 from .outbox import OutboxFullError
 from .request import ReplyLostError, ReplyMatcher
 
-ATTR_QUEUE: Final = "queue"
 ATTR_TIMEOUT: Final = "timeout"
 DEFAULT_REQUEST_TIMEOUT: Final = 10
 
@@ -109,21 +109,30 @@ async def async_decide(
         await entry.runtime_data.async_follow_consent()
 
 
-def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
-    """The entry an action targets, whether or not it is loaded."""
-    entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
+def entry_by_id(hass: HomeAssistant, entry_id: str) -> WebSocketClientConfigEntry:
+    """One of the integration's entries, whether or not it is loaded."""
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
         raise validation_error("entry_not_found", entry_id=entry_id)
     return entry
 
 
-def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
+def loaded_client(hass: HomeAssistant, entry_id: str) -> WebSocketClient:
     """The running client of a loaded entry."""
-    entry = get_entry(hass, call)
+    entry = entry_by_id(hass, entry_id)
     if entry.state is not ConfigEntryState.LOADED:
         raise validation_error("entry_not_loaded", name=entry.title)
     return entry.runtime_data
+
+
+def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
+    """The entry an action targets, whether or not it is loaded."""
+    return entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+
+
+def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
+    """The running client of the entry an action targets."""
+    return loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
 
 
 def encode_outgoing(data: dict[str, Any]) -> str | bytes:
@@ -165,26 +174,39 @@ def not_connected(client: WebSocketClient) -> Exception:
     )
 
 
-def outgoing_payload(client: WebSocketClient, data: dict[str, Any]) -> str | bytes:
-    """The frame payload, refused when larger than the maximum message size."""
-    payload = encode_outgoing(data)
+def check_size(client: WebSocketClient, payload: str | bytes) -> None:
+    """Refuse a payload larger than the connection's maximum message size."""
     limit = client.settings.max_message_size
     if limit and payload_size(payload) > limit:
         raise validation_error(
             "message_too_large", size=str(payload_size(payload)), limit=str(limit)
         )
+
+
+def outgoing_payload(client: WebSocketClient, data: dict[str, Any]) -> str | bytes:
+    """The frame payload, refused when larger than the maximum message size."""
+    payload = encode_outgoing(data)
+    check_size(client, payload)
     return payload
 
 
-async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
-    client = get_client(hass, call)
-    payload = outgoing_payload(client, dict(call.data))
+async def async_send_payload(
+    client: WebSocketClient, payload: str | bytes, *, queue: bool
+) -> None:
+    """Send a frame payload as the send action does: checks and errors included."""
+    check_size(client, payload)
     try:
-        await client.async_send(payload, queue=call.data[ATTR_QUEUE])
+        await client.async_send(payload, queue=queue)
     except NotConnectedError as err:
         raise not_connected(client) from err
     except OutboxFullError as err:
         raise action_error("send_queue_full", name=client.name) from err
+
+
+async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
+    client = get_client(hass, call)
+    payload = encode_outgoing(dict(call.data))
+    await async_send_payload(client, payload, queue=call.data[ATTR_QUEUE])
 
 
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
