@@ -18,7 +18,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
 from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant
 from homeassistant.data_entry_flow import section
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -80,6 +80,13 @@ def message_attribute(hass: HomeAssistant, name: str) -> object:
     state = hass.states.get(MESSAGE)
     assert state is not None
     return state.attributes.get(name)
+
+
+def device_of(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """The id of an entry's device."""
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
+    assert device is not None
+    return device.id
 
 
 async def wait_connected(hass: HomeAssistant) -> None:
@@ -183,6 +190,20 @@ def tls_server_thread(
 @pytest.fixture
 async def ws_server(socket_enabled: None) -> AsyncGenerator[RecordingWebSocketServer]:
     """A running WebSocket server on 127.0.0.1 (the only address tests may use)."""
+    server = RecordingWebSocketServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def target_server(
+    socket_enabled: None,
+) -> AsyncGenerator[RecordingWebSocketServer]:
+    """A second server, e.g. where messages from `ws_server` are forwarded to.
+
+    Request it before `add_entry`, so entries unload before it stops.
+    """
     server = RecordingWebSocketServer()
     await server.start()
     yield server

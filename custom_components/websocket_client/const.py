@@ -26,6 +26,7 @@ SERVICE_DENY: Final = "deny"
 SERVICE_REQUEST: Final = "request"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_MESSAGE: Final = "message"
+ATTR_QUEUE: Final = "queue"
 ATTR_MATCH: Final = "match"
 ATTR_MATCH_REGEX: Final = "match_regex"
 

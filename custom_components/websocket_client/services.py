@@ -28,6 +28,7 @@ from .const import (
     ATTR_MATCH,
     ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
+    ATTR_QUEUE,
     DOMAIN,
     SERVICE_APPROVE,
     SERVICE_CONNECT,
@@ -42,7 +43,6 @@ from .outbox import OutboxFullError
 from .payload import InvalidPayloadError, encode_payload
 from .request import ReplyLostError, ReplyMatcher
 
-ATTR_QUEUE: Final = "queue"
 ATTR_ID_KEY: Final = "id_key"
 ATTR_TIMEOUT: Final = "timeout"
 DEFAULT_REQUEST_TIMEOUT: Final = 10
@@ -108,21 +108,30 @@ async def async_decide(
         await entry.runtime_data.async_follow_consent()
 
 
-def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
-    """The entry an action targets, whether or not it is loaded."""
-    entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
+def entry_by_id(hass: HomeAssistant, entry_id: str) -> WebSocketClientConfigEntry:
+    """One of the integration's entries, whether or not it is loaded."""
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
         raise validation_error("entry_not_found", entry_id=entry_id)
     return entry
 
 
-def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
+def loaded_client(hass: HomeAssistant, entry_id: str) -> WebSocketClient:
     """The running client of a loaded entry."""
-    entry = get_entry(hass, call)
+    entry = entry_by_id(hass, entry_id)
     if entry.state is not ConfigEntryState.LOADED:
         raise validation_error("entry_not_loaded", name=entry.title)
     return entry.runtime_data
+
+
+def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
+    """The entry an action targets, whether or not it is loaded."""
+    return entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+
+
+def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
+    """The running client of the entry an action targets."""
+    return loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
 
 
 def encode_outgoing(data: dict[str, Any]) -> str | bytes:
@@ -152,22 +161,29 @@ def not_connected(client: WebSocketClient) -> Exception:
     )
 
 
-def outgoing_payload(client: WebSocketClient, data: dict[str, Any]) -> str | bytes:
-    """The frame payload, refused when larger than the maximum message size."""
-    payload = encode_outgoing(data)
+def check_size(client: WebSocketClient, payload: str | bytes) -> None:
+    """Refuse a payload larger than the connection's maximum message size."""
     limit = client.settings.max_message_size
     if limit and payload_size(payload) > limit:
         raise validation_error(
             "message_too_large", size=str(payload_size(payload)), limit=str(limit)
         )
+
+
+def outgoing_payload(client: WebSocketClient, data: dict[str, Any]) -> str | bytes:
+    """The frame payload, refused when larger than the maximum message size."""
+    payload = encode_outgoing(data)
+    check_size(client, payload)
     return payload
 
 
-async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
-    client = get_client(hass, call)
-    payload = outgoing_payload(client, dict(call.data))
+async def async_send_payload(
+    client: WebSocketClient, payload: str | bytes, *, queue: bool
+) -> None:
+    """Send a frame payload as the send action does: checks and errors included."""
+    check_size(client, payload)
     try:
-        await client.async_send(payload, queue=call.data[ATTR_QUEUE])
+        await client.async_send(payload, queue=queue)
     except NotConnectedError as err:
         raise not_connected(client) from err
     except OutboxFullError as err:
@@ -185,6 +201,12 @@ def with_request_id(client: WebSocketClient, data: dict[str, Any]) -> dict[str, 
         ATTR_JSON: {**data[ATTR_JSON], id_key: request_id},
         ATTR_MATCH: {**data.get(ATTR_MATCH, {}), id_key: request_id},
     }
+
+
+async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
+    client = get_client(hass, call)
+    payload = encode_outgoing(dict(call.data))
+    await async_send_payload(client, payload, queue=call.data[ATTR_QUEUE])
 
 
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
