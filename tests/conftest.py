@@ -42,6 +42,7 @@ from custom_components.websocket_client.url import url_origin
 
 from .certificates import CertificateSet, make_certificates
 from .raw_peer import RawPeer, Script
+from .thread_peer import ResettingPeer
 from .ws_server import RecordingWebSocketServer, ServerThread, wait_until
 
 type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
@@ -162,6 +163,29 @@ async def start_peer(socket_enabled: None) -> AsyncGenerator[PeerStarter]:
     yield _start
     for peer in started:
         await peer.stop()
+
+
+type ResettingPeerStarter = Callable[[bytes], ResettingPeer]
+
+
+@pytest.fixture
+def start_resetting_peer(socket_enabled: None) -> Generator[ResettingPeerStarter]:
+    """Start peers that reset the first connection while the loop is blocked.
+
+    The argument is what the peer sends just before the reset. Request it
+    before `add_entry`, so entries unload before their peers stop.
+    """
+    started: list[ResettingPeer] = []
+
+    def _start(before_reset: bytes) -> ResettingPeer:
+        peer = ResettingPeer(before_reset)
+        peer.start()
+        started.append(peer)
+        return peer
+
+    yield _start
+    for peer in started:
+        peer.stop()
 
 
 @pytest.fixture

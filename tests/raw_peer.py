@@ -103,8 +103,8 @@ class RawPeer:
             writer.transport.abort()
 
 
-async def _upgrade(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    request = await reader.readuntil(b"\r\n\r\n")
+def upgrade_answer(request: bytes) -> bytes:
+    """The 101 answer to a client's upgrade request (headers up to the blank line)."""
     key = ""
     for line in request.decode().split("\r\n"):
         name, _, value = line.partition(":")
@@ -113,13 +113,15 @@ async def _upgrade(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -
     accept = base64.b64encode(
         hashlib.sha1((key + WEBSOCKET_GUID).encode()).digest()  # noqa: S324 - RFC 6455
     ).decode()
-    writer.write(
-        (
-            "HTTP/1.1 101 Switching Protocols\r\n"
-            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-            f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
-        ).encode()
-    )
+    return (
+        "HTTP/1.1 101 Switching Protocols\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
+    ).encode()
+
+
+async def _upgrade(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(upgrade_answer(await reader.readuntil(b"\r\n\r\n")))
     await writer.drain()
 
 

@@ -3,22 +3,40 @@
 The server closes with various codes, resets TCP in the middle of a frame, or
 goes silent. Each time the user sees the disconnect event with the reason, one
 log line down and one back, and the link returns by itself.
+
+A reset that comes in just as the client writes (a heartbeat ping, the pong to
+a server's ping, an action's message, the closing frame on unload) is made
+exact by blocking the event loop while a peer in its own thread resets the
+connection (see tests/thread_peer.py): the loop then sees the reset first and
+the write finds the connection going away.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 import logging
+from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.bus import EVENT_DISCONNECTED
-from custom_components.websocket_client.const import EVENT_MESSAGE
+from custom_components.websocket_client.bus import EVENT_CONNECTED, EVENT_DISCONNECTED
+from custom_components.websocket_client.connection import MAX_BURST
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
-from .conftest import EntryFactory, PeerStarter, wait_connected
-from .raw_peer import OP_TEXT, drain_until_closed, frame, read_frame
+from .conftest import (
+    LAST_ERROR,
+    EntryFactory,
+    PeerStarter,
+    ResettingPeerStarter,
+    state_of,
+    wait_connected,
+)
+from .raw_peer import OP_PING, OP_TEXT, drain_until_closed, frame, read_frame
 from .ws_server import RecordingWebSocketServer, wait_until
 
 
@@ -29,6 +47,33 @@ def log_lines(caplog: pytest.LogCaptureFixture, text: str) -> int:
         for record in caplog.records
         if record.name.startswith("custom_components.websocket_client")
     )
+
+
+def loud_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Log lines a user would notice: errors, and tracebacks above debug level.
+
+    (asyncio in debug mode logs a reset it reads with a traceback, at debug.)
+    """
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.ERROR
+        or (record.exc_info and record.levelno > logging.DEBUG)
+    ]
+
+
+def at_first_connect(hass: HomeAssistant, action: Callable[[str], None]) -> None:
+    """Run `action(entry_id)` in the loop iteration after the first connect.
+
+    The connected event fires as the connection opens; one iteration later
+    the receive loop has started and waits for the first frame.
+    """
+
+    @callback
+    def _connected(event: Event) -> None:
+        hass.loop.call_soon(action, event.data["entry_id"])
+
+    hass.bus.async_listen_once(EVENT_CONNECTED, _connected)
 
 
 @pytest.mark.parametrize(
@@ -165,3 +210,142 @@ async def test_answered_pings_keep_the_link(
     assert disconnected == []
     assert peer.connections == 1
     assert entry.runtime_data.statistics.heartbeat_round_trip is not None
+
+
+HEARTBEAT = 1.0
+# The block starts as the connection opens and outlasts the first ping's deadline
+PING_BLOCK = HEARTBEAT + 0.2
+# Frames the receive loop reads before it lets other tasks run once, then a ping
+BURST_THEN_PING = frame(OP_TEXT, b"burst") * (MAX_BURST - 1) + frame(OP_PING, b"?")
+
+
+@pytest.mark.parametrize(
+    ("before_reset", "options", "block"),
+    [
+        pytest.param(
+            b"", {"heartbeat": HEARTBEAT, "idle_timeout": 0}, PING_BLOCK, id="ping"
+        ),
+        pytest.param(
+            BURST_THEN_PING, {"heartbeat": 0, "idle_timeout": 0}, 0, id="pong"
+        ),
+    ],
+)
+async def test_reset_just_as_a_control_frame_is_written(
+    hass: HomeAssistant,
+    start_resetting_peer: ResettingPeerStarter,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    caplog: pytest.LogCaptureFixture,
+    before_reset: bytes,
+    options: dict[str, float],
+    block: float,
+) -> None:
+    """A ping or pong written into a reset connection: connection lost, quietly.
+
+    ping: the loop stays blocked past the heartbeat while the server resets.
+    Afterwards one iteration sees the reset (the transport starts closing) and
+    the heartbeat deadline; the receive loop wakes by its timeout and pings.
+
+    pong: the server sends MAX_BURST - 1 messages, a ping and the reset during
+    the block. The receive loop handles the messages, then lets other tasks run
+    once before the next frame; the loop reads the reset then, and the ping is
+    answered afterwards.
+    """
+    peer = start_resetting_peer(before_reset)
+    at_first_connect(hass, lambda _: peer.block_loop_while_resetting(block))
+    disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    await add_entry(url=peer.url, options=options)
+    await wait_until(lambda: peer.connections == 2)
+    await wait_connected(hass)
+    # The reset came during the block, before any ping of ours went out
+    assert peer.reset_while_blocked
+    assert peer.received_before_reset == b""
+    assert [event.data["reason"] for event in disconnected] == ["connection lost"]
+    assert state_of(hass, LAST_ERROR) == "connection lost"
+    assert len(messages) == before_reset.count(b"burst")
+    assert loud_lines(caplog) == []
+
+
+async def test_send_as_the_server_resets(
+    hass: HomeAssistant,
+    start_resetting_peer: ResettingPeerStarter,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A send after the reset came in, before the link noticed: not connected.
+
+    The server sends a message and resets during the block. The send, made in
+    answer to the message, starts once the loop has read the reset, before the
+    receive loop has: the connection still counts as open, its transport is
+    closing.
+    """
+    peer = start_resetting_peer(frame(OP_TEXT, b"last words"))
+    at_first_connect(hass, lambda _: peer.block_loop_while_resetting())
+    sends: list[asyncio.Task[Any]] = []
+
+    def send_reply(entry_id: str) -> None:
+        call = hass.services.async_call(
+            DOMAIN,
+            "send",
+            {"config_entry_id": entry_id, "message": "reply"},
+            blocking=True,
+        )
+        sends.append(hass.async_create_task(call, eager_start=True))
+
+    @callback
+    def _answer(event: Event) -> None:
+        # Not at once: the reset is read right after this message is handled.
+        hass.loop.call_soon(send_reply, event.data["entry_id"])
+
+    hass.bus.async_listen_once(EVENT_MESSAGE, _answer)
+    disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
+    await add_entry(url=peer.url, options={"heartbeat": 0, "idle_timeout": 0})
+    await wait_until(lambda: len(sends) == 1 and sends[0].done())
+    with pytest.raises(ServiceValidationError) as raised:
+        await sends[0]
+    assert raised.value.translation_key == "not_connected"
+    assert peer.reset_while_blocked
+    await wait_until(lambda: peer.connections == 2)
+    await wait_connected(hass)
+    assert [event.data["reason"] for event in disconnected] == ["connection lost"]
+    assert loud_lines(caplog) == []
+
+
+async def test_unload_as_the_server_resets(
+    hass: HomeAssistant,
+    start_resetting_peer: ResettingPeerStarter,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Unloading as the reset comes in: the closing frame fails quietly.
+
+    The unload starts in the iteration that reads the reset; the connection
+    then closes a transport that is already closing.
+    """
+    peer = start_resetting_peer(b"")
+    unloads: list[asyncio.Task[bool]] = []
+
+    def unload(entry_id: str) -> None:
+        coro = hass.config_entries.async_unload(entry_id)
+        unloads.append(hass.async_create_task(coro, eager_start=True))
+
+    def block_then_unload(entry_id: str) -> None:
+        peer.block_loop_while_resetting()
+        # In the next iteration, the one that reads the reset after it
+        hass.loop.call_soon(unload, entry_id)
+
+    at_first_connect(hass, block_then_unload)
+    disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
+    entry = await add_entry(url=peer.url, options={"heartbeat": 0, "idle_timeout": 0})
+    await wait_until(lambda: len(unloads) == 1 and unloads[0].done())
+    assert unloads[0].result() is True
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert peer.reset_while_blocked
+    assert [event.data["reason"] for event in disconnected] == [
+        "closed by Home Assistant"
+    ]
+    assert peer.connections == 1
+    assert loud_lines(caplog) == []
