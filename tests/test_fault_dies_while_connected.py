@@ -20,7 +20,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
@@ -303,9 +303,9 @@ async def test_send_as_the_server_resets(
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     await add_entry(url=peer.url, options={"heartbeat": 0, "idle_timeout": 0})
     await wait_until(lambda: len(sends) == 1 and sends[0].done())
-    with pytest.raises(ServiceValidationError) as raised:
+    with pytest.raises(HomeAssistantError) as raised:
         await sends[0]
-    assert raised.value.translation_key == "not_connected"
+    assert raised.value.translation_key == "connection_lost_while_sending"
     assert peer.reset_while_blocked
     await wait_until(lambda: peer.connections == 2)
     await wait_connected(hass)

@@ -40,7 +40,7 @@ def describe_end(
         return ConnectionClosed(msg.data, str(reason))
     if msg.type is aiohttp.WSMsgType.ERROR:
         return ConnectionClosed(ws.close_code, describe_connection_error(msg.data))
-    return ConnectionClosed(ws.close_code, REASON_LOST)
+    return lost(ws)
 
 
 def describe_connection_error(err: BaseException) -> str:
@@ -52,3 +52,8 @@ def describe_connection_error(err: BaseException) -> str:
             return "text message that is not valid UTF-8"
         return f"protocol error (close code {err.code})"
     return f"connection error ({type(err).__name__})"
+
+
+def lost(ws: aiohttp.ClientWebSocketResponse) -> ConnectionClosed:
+    """The connection went away without a closing handshake (1006, RFC 6455)."""
+    return ConnectionClosed(ws.close_code or CLOSE_ABNORMAL, REASON_LOST)

@@ -22,10 +22,10 @@ import aiohttp
 
 from .closing import (
     CLOSE_ABNORMAL,
-    REASON_LOST,
     ConnectionClosed,
     close_too_big,
     describe_end,
+    lost,
 )
 from .handshake import (
     AUTH_REJECTED_STATUSES,
@@ -261,7 +261,7 @@ class WebSocketConnection:
         """Send the on-connect messages; returns why the connection ends, if it does."""
         for payload in self.settings.on_connect:
             if not await _write_quietly(_write_message(ws, payload)):
-                return ConnectionClosed(ws.close_code, REASON_LOST)
+                return lost(ws)
         return None
 
     def _check_login(
@@ -316,7 +316,7 @@ class WebSocketConnection:
         """Answer a ping, time a pong; returns why the connection ends, if it does."""
         if msg.type is aiohttp.WSMsgType.PING:
             if not await _write_quietly(ws.pong(msg.data)):
-                return ConnectionClosed(ws.close_code, REASON_LOST)
+                return lost(ws)
         elif msg.type is aiohttp.WSMsgType.PONG:
             round_trip = keep_alive.pong_received(keep_alive.last_frame)
             if round_trip is not None:
@@ -348,12 +348,12 @@ class WebSocketConnection:
         if keep_alive.ping_due(now):
             keep_alive.ping_sent = now
             if not await _write_quietly(ws.ping()):
-                return ConnectionClosed(ws.close_code, REASON_LOST)
+                return lost(ws)
         message = self.settings.keepalive_message
         if message is not None and keep_alive.message_due(now):
             keep_alive.message_sent(now)
             if not await _write_quietly(_write_message(ws, message)):
-                return ConnectionClosed(ws.close_code, REASON_LOST)
+                return lost(ws)
         return None
 
     def _retry_delay(self) -> float:

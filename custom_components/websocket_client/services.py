@@ -156,6 +156,9 @@ def reply_matcher(data: dict[str, Any]) -> ReplyMatcher:
 
 def not_connected(client: WebSocketClient) -> Exception:
     """The error for a message that could not be sent."""
+    if client.is_connected:
+        # The write found the connection going away before the client knew.
+        return action_error("connection_lost_while_sending", name=client.name)
     return validation_error(
         "not_connected", name=client.name, status=client.status.value
     )
