@@ -228,6 +228,17 @@ BURST_THEN_PING = frame(OP_TEXT, b"burst") * (MAX_BURST - 1) + frame(OP_PING, b"
         pytest.param(
             BURST_THEN_PING, {"heartbeat": 0, "idle_timeout": 0}, 0, id="pong"
         ),
+        pytest.param(
+            b"",
+            {
+                "heartbeat": 0,
+                "idle_timeout": 0,
+                "keepalive_message": {"message": "ka"},
+                "keepalive_interval": HEARTBEAT,
+            },
+            PING_BLOCK,
+            id="keepalive message",
+        ),
     ],
 )
 async def test_reset_just_as_a_control_frame_is_written(
@@ -237,12 +248,15 @@ async def test_reset_just_as_a_control_frame_is_written(
     add_entry: EntryFactory,
     caplog: pytest.LogCaptureFixture,
     before_reset: bytes,
-    options: dict[str, float],
+    options: dict[str, Any],
     block: float,
 ) -> None:
-    """A ping or pong written into a reset connection: connection lost, quietly.
+    """A ping, pong or keep-alive message written into a reset connection.
 
-    ping: the loop stays blocked past the heartbeat while the server resets.
+    It is connection lost, quietly.
+
+    ping (and keep-alive message): the loop stays blocked past the heartbeat
+    (keep-alive interval) while the server resets.
     Afterwards one iteration sees the reset (the transport starts closing) and
     the heartbeat deadline; the receive loop wakes by its timeout and pings.
 

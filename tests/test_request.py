@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
-from custom_components.websocket_client.matching import is_subset
+from custom_components.websocket_client.request import RequestIds
 
 from .conftest import EntryFactory, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
@@ -173,27 +173,6 @@ async def test_request_while_disconnected(
     assert err.value.translation_key == "not_connected"
 
 
-@pytest.mark.parametrize(
-    ("expected", "actual", "result"),
-    [
-        ({"id": 7}, {"id": 7, "x": 1}, True),
-        ({"id": 7}, {"id": 8}, False),
-        ({"id": 7}, {"other": 7}, False),
-        ({"id": 1}, {"id": True}, False),
-        ({"id": 1}, {"id": 1.0}, False),
-        ({"a": {"b": 1}}, {"a": {"b": 1, "c": 2}}, True),
-        ({"a": {"b": 1}}, {"a": 5}, False),
-        ({"a": [1, 2]}, {"a": [1, 2]}, True),
-        ({"a": [1]}, {"a": [1, 2]}, False),
-        ({}, [1], False),
-        ({}, {}, True),
-    ],
-)
-def test_is_subset(expected: Any, actual: Any, result: bool) -> None:
-    """Objects match by subset, recursively; everything else by equal value and type."""
-    assert is_subset(expected, actual) is result
-
-
 async def answer_by_id(ws: web.WebSocketResponse) -> None:
     """A JSON-RPC-like server: a decoy first, then the answer to each id."""
     async for msg in ws:
@@ -237,3 +216,13 @@ async def test_id_key_needs_a_json_object(
             await request(hass, entry.entry_id, id_key="id", **payload)
         assert err.value.translation_key == "id_key_needs_json_object"
     assert ws_server.frames == []
+
+
+def test_request_ids_grow_above_on_connect_ids() -> None:
+    """Ids only grow, start above the on-connect ids under the key, skip non-JSON."""
+    ids = RequestIds()
+    on_connect = (b"\x10\x00", "not json", '{"id": 4}', '{"id": "x"}', "[1]")
+    assert ids.next_id(on_connect, "id") == 5
+    assert ids.next_id(on_connect, "id") == 6
+    assert ids.next_id((), "id") == 7
+    assert ids.next_id(('{"rid": 100}',), "rid") == 101
