@@ -17,7 +17,8 @@ from homeassistant.auth.models import User
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
 from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.data_entry_flow import section
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -26,6 +27,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 from syrupy.types import PropertyPath, SerializableData
+import voluptuous as vol
 
 from custom_components.websocket_client.consent import (
     CONF_CONSENT,
@@ -56,6 +58,19 @@ BUTTON = "button.living_room_reconnect"
 LAST_ERROR = "sensor.living_room_last_error"
 
 
+def shown_values(schema: vol.Schema) -> dict[str, Any]:
+    """What a form shows: defaults, suggested values, sections flattened."""
+    shown: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            shown |= shown_values(value.schema)
+        elif key.description and "suggested_value" in key.description:
+            shown[str(key)] = key.description["suggested_value"]
+        else:
+            shown[str(key)] = key.default()
+    return shown
+
+
 def state_of(hass: HomeAssistant, entity_id: str) -> str:
     """The state string of an entity, failing if it does not exist."""
     state = hass.states.get(entity_id)
@@ -68,6 +83,13 @@ def message_attribute(hass: HomeAssistant, name: str) -> object:
     state = hass.states.get(MESSAGE)
     assert state is not None
     return state.attributes.get(name)
+
+
+def device_of(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """The id of an entry's device."""
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
+    assert device is not None
+    return device.id
 
 
 async def wait_connected(hass: HomeAssistant) -> None:
@@ -171,6 +193,20 @@ def tls_server_thread(
 @pytest.fixture
 async def ws_server(socket_enabled: None) -> AsyncGenerator[RecordingWebSocketServer]:
     """A running WebSocket server on 127.0.0.1 (the only address tests may use)."""
+    server = RecordingWebSocketServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def target_server(
+    socket_enabled: None,
+) -> AsyncGenerator[RecordingWebSocketServer]:
+    """A second server, e.g. where messages from `ws_server` are forwarded to.
+
+    Request it before `add_entry`, so entries unload before it stops.
+    """
     server = RecordingWebSocketServer()
     await server.start()
     yield server

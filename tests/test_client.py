@@ -9,11 +9,12 @@ import logging
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_OFF
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.bus import EVENT_CONNECTED, EVENT_DISCONNECTED
-from custom_components.websocket_client.const import EVENT_MESSAGE
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.options import CONF_HEARTBEAT, CONF_IDLE_TIMEOUT
 
 from .conftest import (
@@ -189,3 +190,34 @@ async def test_home_assistant_stop_closes_going_away(
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
     await wait_until(lambda: ws_server.client_close_codes == [1001])
+
+
+async def test_status_shows_logging_in_until_the_server_accepts(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Logging in: not connected, nothing sent; then connected after the reply."""
+    entry = await add_entry(
+        options={
+            "on_connect": [{"message": "login"}],
+            "on_connect_reply": {"ok": True},
+        }
+    )
+    await wait_until(
+        lambda: state_of(hass, "sensor.living_room_status") == "logging_in"
+    )
+    assert state_of(hass, "binary_sensor.living_room_connected") == "off"
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "send",
+            {"config_entry_id": entry.entry_id, "message": "early"},
+            blocking=True,
+        )
+    assert err.value.translation_placeholders == {
+        "name": "Living room",
+        "status": "logging_in",
+    }
+    await ws_server.push_text('{"ok": true}')
+    await wait_connected(hass)
+    assert state_of(hass, "sensor.living_room_status") == "connected"
+    assert [frame.data for frame in ws_server.frames] == ["login"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import replace
 
 import aiohttp
 from aiohttp import WSMsgType, web
 import pytest
 
+from custom_components.websocket_client.closing import ConnectionClosed
 from custom_components.websocket_client.connection import (
-    ConnectionClosed,
     ConnectionState,
     NotConnectedError,
     WebSocketConnection,
@@ -20,7 +21,7 @@ from custom_components.websocket_client.handshake import (
     describe_connect_error,
 )
 
-from .ws_server import wait_until
+from .ws_server import RecordingWebSocketServer, wait_until
 
 
 class RecordingListener:
@@ -319,3 +320,127 @@ def test_connect_error_descriptions() -> None:
     assert describe_connect_error(aiohttp.ClientPayloadError(), cfg) == (
         "connection error (ClientPayloadError)"
     )
+
+
+def states_of(listener: RecordingListener) -> list[ConnectionState]:
+    """The states reported so far, without their problems."""
+    return [state for state, _ in listener.states]
+
+
+async def test_on_connect_messages_and_login_reply(
+    session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
+) -> None:
+    """On-connect frames go out first, in order; connected only once accepted."""
+    login = '{"type":"auth","access_token":"t0k3n"}'
+    ws_server.replies[login] = ['{"type":"auth_required"}', '{"type":"auth_ok"}']
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(ws_server.url),
+            on_connect=(login, b"\x10\x00"),
+            on_connect_reply={"type": "auth_ok"},
+        ),
+        listener,
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: connection.is_connected)
+        await connection.send_text("after login")
+        await wait_until(lambda: len(ws_server.frames) == 3)
+    finally:
+        await connection.stop(1000)
+    assert [frame.data for frame in ws_server.frames] == [
+        login,
+        b"\x10\x00",
+        "after login",
+    ]
+    assert states_of(listener)[:3] == [
+        ConnectionState.CONNECTING,
+        ConnectionState.LOGGING_IN,
+        ConnectionState.CONNECTED,
+    ]
+    # Messages during the login are messages like any other.
+    assert listener.texts == ['{"type":"auth_required"}', '{"type":"auth_ok"}']
+
+
+async def test_login_without_reply_is_an_outage(
+    session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
+) -> None:
+    """No matching reply in time: nothing else is sent, and it retries."""
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(ws_server.url),
+            on_connect=("hello",),
+            on_connect_reply={"type": "auth_ok"},
+            on_connect_timeout=0.2,
+        ),
+        listener,
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: connection.state is ConnectionState.LOGGING_IN)
+        with pytest.raises(NotConnectedError):
+            await connection.send_text("too early")
+        await wait_until(lambda: len(listener.problems()) >= 2)
+    finally:
+        await connection.stop(1000)
+    assert set(listener.problems()) == {
+        "the server did not accept the on-connect messages within 0.2 s"
+    }
+    assert {frame.data for frame in ws_server.frames} == {"hello"}
+    # Never connected: no "connection closed" for an attempt that failed.
+    assert listener.closed == []
+
+
+async def test_keepalive_messages_while_connected(
+    session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
+) -> None:
+    """The keep-alive message goes out every interval on the same connection."""
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(ws_server.url),
+            keepalive_message=b"\xc0\x00",
+            keepalive_interval=0.05,
+        ),
+        listener,
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: len(ws_server.frames) >= 4)
+    finally:
+        await connection.stop(1000)
+    assert {frame.data for frame in ws_server.frames} == {b"\xc0\x00"}
+    assert ws_server.handshakes == 1
+
+
+async def test_keepalive_waits_for_login(
+    session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
+) -> None:
+    """Keep-alive messages start after the server accepted the login."""
+    ws_server.replies["login"] = ["ok"]
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(ws_server.url),
+            on_connect=("login",),
+            on_connect_reply={},
+            keepalive_message="ka",
+            keepalive_interval=0.05,
+        ),
+        listener,
+    )
+    connection.start()
+    try:
+        # {} matches any JSON message; "ok" is not JSON, so no login yet.
+        await wait_until(lambda: listener.texts == ["ok"])
+        await ws_server.push_text("{}")
+        await wait_until(lambda: len(ws_server.frames) >= 3)
+    finally:
+        await connection.stop(1000)
+    assert [frame.data for frame in ws_server.frames[:3]] == ["login", "ka", "ka"]

@@ -6,11 +6,9 @@ from typing import Any
 
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
     async_get_device_automations,
     async_mock_service,
 )
@@ -19,15 +17,8 @@ import voluptuous as vol
 from custom_components.websocket_client import device_trigger
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import EntryFactory
+from .conftest import EntryFactory, device_of
 from .ws_server import RecordingWebSocketServer, wait_until
-
-
-def device_of(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """The id of an entry's device."""
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
-    assert device is not None
-    return device.id
 
 
 async def record_device_triggers(

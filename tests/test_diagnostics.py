@@ -56,20 +56,23 @@ async def test_diagnostics_hold_no_secrets(
     add_entry: EntryFactory,
     certificates: CertificateSet,
 ) -> None:
-    """URL credentials, query values, header values and the CA are redacted."""
+    """URL credentials, query values, headers, CA and logins are redacted."""
     url = ws_server.url.replace("ws://", "ws://alice:pa55word@") + "?token=T0KEN"
     entry: MockConfigEntry = await add_entry(
         url=url,
         headers={"X-Api-Key": "HEADERSECRET"},
         ca_cert=certificates.ca_pem,
+        options={"on_connect": [{"json": {"access_token": "LOGINSECRET"}}]},
     )
     await wait_connected(hass)
     diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(
         hass, hass_client, entry
     )
     text = json.dumps(diagnostics)
-    for secret in ("alice", "pa55word", "T0KEN", "HEADERSECRET", "BEGIN CERTIFICATE"):
+    secrets = ("alice", "pa55word", "T0KEN", "HEADERSECRET", "LOGINSECRET")
+    for secret in (*secrets, "BEGIN CERTIFICATE"):
         assert secret not in text
+    assert diagnostics["entry"]["options"]["on_connect"] == ["*** 1"]
     assert diagnostics["entry"]["data"]["headers"] == {"X-Api-Key": "***"}
     assert diagnostics["link"]["url"] == (
         f"ws://***:***@127.0.0.1:{ws_server.port}/ws?token=***"

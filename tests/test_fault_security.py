@@ -8,7 +8,7 @@ line, notification, repair, event, state or diagnostics; only ws:// and wss://.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 import json
 import logging
 from typing import Any
@@ -22,25 +22,38 @@ from homeassistant.const import MATCH_ALL
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import Unauthorized
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
+import voluptuous_serialize
 
 from custom_components.websocket_client.const import DOMAIN
 
 from .certificates import CertificateSet
-from .conftest import EntryFactory, RetryWitness, call_action
+from .conftest import EntryFactory, RetryWitness, call_action, shown_values
 from .raw_peer import RawPeer, drain_until_closed
 from .ws_server import RecordingWebSocketServer, wait_until
 
-USER, PASSWORD, TOKEN, HEADER = (
+USER, PASSWORD, TOKEN, HEADER, LOGIN = (
     "uSeRsEcReT",
     "pAsSsEcReT",
     "tOkEnSeCrEt",
     "hEaDeRsEcReT",
+    "lOgInSeCrEt",
+)
+# Typed in newer releases only
+_serialize: Callable[..., Any] = voluptuous_serialize.convert
+PROTOCOL_KEYS = frozenset(
+    {"on_connect", "on_connect_reply", "on_connect_timeout"}
+    | {"keepalive_message", "keepalive_interval"}
 )
 # Loggers of the test servers: they log the request line (with the query) as a
 # server does; they are not Home Assistant's.
@@ -137,9 +150,81 @@ async def test_only_websocket_urls_enter(hass: HomeAssistant, url: str) -> None:
     assert result["errors"] == {"url": "invalid_scheme"}
 
 
+async def log_in_with_on_connect_secret(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    ws_server: RecordingWebSocketServer,
+    entry_id: str,
+) -> list[str]:
+    """Save an on-connect login holding a secret; return the forms and traces."""
+    login = {"type": "auth", "access_token": LOGIN}
+    ws_server.replies[json.dumps(login, separators=(",", ":"))] = ['{"type":"ok"}']
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "id": "on_message",
+                "triggers": {"trigger": DOMAIN, "config_entry_id": entry_id},
+                "actions": {"event": "vault_message"},
+            }
+        },
+    )
+    replies = async_capture_events(hass, "vault_message")
+    handshakes = ws_server.handshakes
+    shown: list[str] = []
+    on_connects: list[list[Any]] = [[{"json": login}], ["*** 1"]]
+    for on_connect in on_connects:
+        flow = await hass.config_entries.options.async_init(entry_id)
+        shown.append(json.dumps(_form_as_sent(flow), default=str))
+        assert flow["data_schema"] is not None
+        form = {**shown_values(flow["data_schema"]), "retry_interval": 1}
+        top = {key: form[key] for key in form if key not in PROTOCOL_KEYS}
+        protocol: dict[str, Any] = {
+            "on_connect": on_connect,
+            "on_connect_reply": {"type": "ok"},
+            "on_connect_timeout": 5,
+            "keepalive_interval": 0,
+        }
+        result = await hass.config_entries.options.async_configure(
+            flow["flow_id"], {**top, "protocol": protocol}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+    await wait_until(
+        lambda: ws_server.handshakes == handshakes + 1 and len(replies) > 0
+    )
+    assert ws_server.frames[-1].data == json.dumps(login, separators=(",", ":"))
+    flow = await hass.config_entries.options.async_init(entry_id)
+    shown.append(json.dumps(_form_as_sent(flow), default=str))
+    # Before the API server starts: it cannot take views afterwards.
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "trace/list", "domain": "automation", "item_id": "on_message"}
+    )
+    for run in (await client.receive_json())["result"]:
+        await client.send_json_auto_id(
+            {
+                "type": "trace/get",
+                "domain": "automation",
+                "item_id": "on_message",
+                "run_id": run["run_id"],
+            }
+        )
+        shown.append(json.dumps(await client.receive_json()))
+    assert len(shown) > 3  # traces were read
+    return shown
+
+
+def _form_as_sent(flow: Any) -> Any:
+    """A form as the frontend receives it."""
+    return _serialize(flow["data_schema"], custom_serializer=cv.custom_serializer)
+
+
 async def test_secrets_never_leak(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
+    hass_ws_client: WebSocketGenerator,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
     certificates: CertificateSet,
@@ -148,7 +233,7 @@ async def test_secrets_never_leak(
     """Walk the whole life of a connection and look for secrets everywhere."""
     caplog.set_level(logging.DEBUG)
     ca_fragment = certificates.ca_pem.splitlines()[2][:40]
-    secrets = (USER, PASSWORD, TOKEN, HEADER, ca_fragment)
+    secrets = (USER, PASSWORD, TOKEN, HEADER, LOGIN, ca_fragment)
     seen: list[str] = []
 
     @callback
@@ -202,6 +287,11 @@ async def test_secrets_never_leak(
     )
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()
+    seen.extend(
+        await log_in_with_on_connect_secret(
+            hass, hass_ws_client, ws_server, entry.entry_id
+        )
+    )
     diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(
         hass, hass_client, entry
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -11,7 +12,14 @@ import pytest
 
 from custom_components.websocket_client.options import OPTIONS
 
-from .conftest import EntryFactory, RetryWitness, wait_connected
+from .conftest import (
+    EntryFactory,
+    PeerStarter,
+    RetryWitness,
+    shown_values,
+    wait_connected,
+)
+from .raw_peer import RawPeer, drain_until_closed
 from .ws_server import RecordingWebSocketServer, wait_until
 
 ALL_OPTIONS = {
@@ -46,10 +54,10 @@ async def test_form_shows_defaults(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     schema = result["data_schema"]
     assert schema is not None
-    defaults = {str(key): key.default() for key in schema.schema}
-    assert defaults == {
+    assert shown_values(schema) == {
         **{spec.key: spec.default for spec in OPTIONS},
         "retry_interval": 7,
+        "on_connect": [],
     }
 
 
@@ -162,3 +170,43 @@ async def test_options_of_a_disconnected_entry_stay_disconnected(
     assert state.state == "disconnected"
     await retry_witness.wait_retries()
     assert ws_server.handshakes == 0
+
+
+@pytest.fixture
+async def silent_peer(start_peer: PeerStarter) -> RawPeer:
+    """Accepts TCP and never answers the upgrade: every attempt hangs."""
+
+    async def never_answer(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await drain_until_closed(reader)
+
+    return await start_peer(never_answer, upgrade=False)
+
+
+async def test_new_connect_timeout_restarts_a_hanging_attempt(
+    hass: HomeAssistant, silent_peer: RawPeer, add_entry: EntryFactory
+) -> None:
+    """A shorter connect timeout ends the attempt in progress at once."""
+    entry = await add_entry(url=silent_peer.url, options={"connect_timeout": 300})
+    await wait_until(lambda: silent_peer.connections == 1)
+    result = await save_options(
+        hass, entry.entry_id, {**ALL_OPTIONS, "connect_timeout": 1}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The hanging attempt makes way for a new one, which then times out after
+    # 1 s and is retried: three attempts long before the old 300 s are up.
+    await wait_until(lambda: silent_peer.connections >= 3, timeout=10)
+    assert entry.runtime_data.statistics.last_error == "no answer within 1 s"
+
+
+async def test_new_retry_interval_ends_the_wait(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A shorter retry interval applies to the wait in progress, not the next one."""
+    ws_server.reject_status = 500
+    entry = await add_entry(options={"retry_interval": 3600})
+    await wait_until(lambda: entry.runtime_data.status.value == "waiting_to_retry")
+    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "retry_interval": 1})
+    await wait_until(lambda: ws_server.handshakes == 2)
+    assert entry.runtime_data.settings.retry_interval == 1

@@ -89,12 +89,17 @@ def test_no_urls_or_html_in_strings() -> None:
 def test_every_error_abort_and_exception_is_translated() -> None:
     """Keys raised or returned in code exist in strings.json, and none is stale."""
     config_errors = set(STRINGS["config"]["error"])
+    # Payload errors become action errors (services.encode_outgoing).
+    payload_errors = literals_after(r"InvalidPayloadError\(\"(\w+)\"\)")
     raised = literals_after(r"Error\(\"(\w+)\"\)") | literals_after(
         r"errors\[[A-Z_]+\] = \"(\w+)\""
     )
+    raised |= literals_after(r"\(\w+, \"(\w+_(?:invalid|required))\"\)")
     raised |= {"invalid_auth", "cannot_connect"}  # from async_check_handshake
+    raised -= payload_errors
     assert raised <= config_errors | set(STRINGS["options"]["error"])
-    assert set(STRINGS["options"]["error"]) == {
+    structured = raised & set(STRINGS["options"]["error"])
+    assert set(STRINGS["options"]["error"]) == structured | {
         f"{spec.key}_invalid" if spec.choices else f"{spec.key}_out_of_range"
         for spec in OPTIONS
         if spec.choices or spec.minimum is not None
@@ -102,6 +107,7 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     assert literals_after(r"AbortFlow\(\"(\w+)\"\)") <= set(STRINGS["config"]["abort"])
     exceptions = literals_after(r"(?:validation|action)_error\(\s*\"(\w+)\"")
     exceptions |= {"invalid_ca_cert"}  # ConfigEntryError of a failed set-up
+    exceptions |= payload_errors
     assert exceptions == set(STRINGS["exceptions"])
 
 

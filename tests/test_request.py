@@ -6,13 +6,14 @@ import asyncio
 import json
 from typing import Any
 
+from aiohttp import WSMsgType, web
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
-from custom_components.websocket_client.request import is_subset
+from custom_components.websocket_client.matching import is_subset
 
 from .conftest import EntryFactory, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
@@ -191,3 +192,48 @@ async def test_request_while_disconnected(
 def test_is_subset(expected: Any, actual: Any, result: bool) -> None:
     """Objects match by subset, recursively; everything else by equal value and type."""
     assert is_subset(expected, actual) is result
+
+
+async def answer_by_id(ws: web.WebSocketResponse) -> None:
+    """A JSON-RPC-like server: a decoy first, then the answer to each id."""
+    async for msg in ws:
+        if msg.type is WSMsgType.TEXT and (request_id := json.loads(msg.data)["id"]):
+            await ws.send_str(json.dumps({"id": 1, "error": "id_reuse"}))
+            await ws.send_str(json.dumps({"id": request_id, "result": "ok"}))
+
+
+async def test_id_key_gives_fresh_ids_never_reused(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Each request gets a new id above the on-connect ones, across reconnects."""
+    ws_server.on_connect = answer_by_id
+    entry = await add_entry(
+        options={"on_connect": [{"json": {"id": 5, "type": "subscribe"}}]}
+    )
+    await wait_connected(hass)
+
+    async def request_result() -> Any:
+        response = await request(
+            hass, entry.entry_id, json={"type": "get_states"}, id_key="id"
+        )
+        return response["json"]
+
+    assert await request_result() == {"id": 6, "result": "ok"}
+    assert await request_result() == {"id": 7, "result": "ok"}
+    await ws_server.close_clients()
+    await wait_until(lambda: ws_server.handshakes == 2)
+    await wait_connected(hass)
+    assert await request_result() == {"id": 8, "result": "ok"}
+
+
+async def test_id_key_needs_a_json_object(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """An id can only go into a JSON object; anything else is refused unsent."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    for payload in ({"message": '{"a": 1}'}, {"json": [1, 2]}):
+        with pytest.raises(ServiceValidationError) as err:
+            await request(hass, entry.entry_id, id_key="id", **payload)
+        assert err.value.translation_key == "id_key_needs_json_object"
+    assert ws_server.frames == []

@@ -14,10 +14,11 @@ PACKAGE = Path(__file__).parent.parent / "custom_components" / "websocket_client
 # Bottom up. A module imports only from its own layer or the ones below.
 LAYERS: tuple[frozenset[str], ...] = (
     # The socket: plain asyncio and aiohttp
-    frozenset({"keepalive", "handshake", "connection"}),
+    frozenset({"keepalive", "handshake", "matching", "closing", "connection"}),
     # Values and helpers every layer above may use
     frozenset(
-        {"const", "url", "headers", "tls", "errors", "options", "message"}
+        {"const", "url", "headers", "tls", "errors", "payload", "protocol"}
+        | {"options", "message"}
         | {"consent", "session", "outbox", "health", "device"}
     ),
     # What the client is made of
@@ -32,7 +33,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         | {"__init__"}
     ),
 )
-NO_HOME_ASSISTANT = ("connection", "handshake", "keepalive")
+NO_HOME_ASSISTANT = ("connection", "handshake", "keepalive", "matching", "closing")
 
 
 def modules() -> dict[str, ast.Module]:

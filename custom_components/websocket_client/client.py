@@ -18,14 +18,15 @@ from homeassistant.core import Event, HomeAssistant
 
 from . import consent
 from .bus import MessageEventPublisher, fire_connected, fire_disconnected
-from .connection import ConnectionClosed, ConnectionState, WebSocketConnection
+from .closing import ConnectionClosed
+from .connection import ConnectionState, WebSocketConnection
 from .const import STATUS_OF_CONNECTION, ClientStatus
 from .errors import validation_error
 from .handshake import ConnectionSettings
 from .health import ClientStatistics, Listeners, OutageLog
 from .message import ReceivedMessage, async_fanout, payload_size
 from .options import connection_settings, needs_reconnect
-from .request import PendingRequests, ReplyMatcher
+from .request import PendingRequests, ReplyMatcher, RequestIds
 from .sender import Sender
 from .url import mask_url
 
@@ -59,6 +60,7 @@ class WebSocketClient:
         self._options = dict(entry.options)
         self._outages = OutageLog(self.name, self.masked_url, self.statistics)
         self._requests = PendingRequests(self.messages)
+        self.request_ids = RequestIds()
         self._message_events = MessageEventPublisher(hass, self.messages)
         start_task = partial(entry.async_create_background_task, hass)
         self._connection = WebSocketConnection(
@@ -138,10 +140,14 @@ class WebSocketClient:
         if old == new:
             return
         self._options = new
-        self._apply_live_options()
+        self.sender.apply_options(self.entry)
+        self._message_events.apply_options(self.entry)
         # TLS settings live in entry data, whose changes reload the entry.
         settings = connection_settings(self.entry, self.settings.ssl)
-        if not needs_reconnect(old, new):
+        if settings == self.settings:
+            return
+        # A hanging attempt or a wait to retry must not outlast its old settings.
+        if not needs_reconnect(old, new) and self._connection.is_connected:
             self._connection.settings = settings
             return
         running = self._connection.is_running
@@ -149,10 +155,6 @@ class WebSocketClient:
         self._connection.settings = settings
         if running:
             self._start_if_allowed()
-
-    def _apply_live_options(self) -> None:
-        self.sender.apply_options(self.entry)
-        self._message_events.apply_options(self.entry)
 
     async def async_connect(self) -> None:
         """Allow the connection to run again and start it."""

@@ -50,6 +50,7 @@ from .options import (
     normalized,
     option_errors,
     option_field,
+    options_from_form,
     options_schema,
 )
 from .tls import InvalidCACertificateError, async_ssl_setting, build_ca_context
@@ -374,11 +375,12 @@ class WebSocketClientOptionsFlow(OptionsFlow):
     ) -> ConfigFlowResult:
         """Show every option with its current value."""
         errors: dict[str, str] = {}
+        stored = self.config_entry.options
         if user_input is not None:
-            errors = option_errors(user_input)
+            options, errors = options_from_form(user_input, stored)
             if not errors:
-                return self.async_create_entry(data=normalized(user_input))
-        schema = options_schema(self.config_entry.options)
+                return self.async_create_entry(data=options)
+        schema = options_schema(stored)
         if user_input is not None:
             schema = self.add_suggested_values_to_schema(schema, user_input)
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 import contextlib
-from dataclasses import dataclass
 from enum import StrEnum
 import logging
 import random
@@ -21,6 +20,13 @@ from typing import Any, Final, Protocol
 
 import aiohttp
 
+from .closing import (
+    CLOSE_ABNORMAL,
+    REASON_LOST,
+    ConnectionClosed,
+    close_too_big,
+    describe_end,
+)
 from .handshake import (
     AUTH_REJECTED_STATUSES,
     ConnectionSettings,
@@ -29,14 +35,12 @@ from .handshake import (
     open_websocket,
 )
 from .keepalive import KeepAlive
+from .matching import text_matches
 
 _LOGGER = logging.getLogger(__name__)
 
 RETRY_JITTER: Final = 0.1
 STOP_CLOSE_TIMEOUT: Final = 0.5
-CLOSE_ABNORMAL: Final = 1006
-REASON_TOO_BIG: Final = "message larger than the maximum message size"
-REASON_LOST: Final = "connection lost"
 # Messages handled in a row before the receive loop lets other tasks run
 MAX_BURST: Final = 64
 
@@ -45,6 +49,8 @@ class ConnectionState(StrEnum):
     """Where the connection is in its life cycle."""
 
     CONNECTING = "connecting"
+    # Open, waiting for the server to accept the on-connect messages
+    LOGGING_IN = "logging_in"
     CONNECTED = "connected"
     WAITING_TO_RETRY = "waiting_to_retry"
     DISCONNECTED = "disconnected"
@@ -53,14 +59,6 @@ class ConnectionState(StrEnum):
 
 class NotConnectedError(Exception):
     """Raised when sending while no connection is open."""
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionClosed:
-    """Why an open connection ended; `reason` never contains the URL."""
-
-    close_code: int | None
-    reason: str
 
 
 class ConnectionListener(Protocol):
@@ -165,7 +163,8 @@ class WebSocketConnection:
 
     def _open_ws(self) -> aiohttp.ClientWebSocketResponse:
         ws = self._ws
-        if ws is None or ws.closed:
+        # Nothing may overtake the on-connect messages or the server's login.
+        if ws is None or ws.closed or self._state is not ConnectionState.CONNECTED:
             raise NotConnectedError
         return ws
 
@@ -209,12 +208,20 @@ class WebSocketConnection:
         return await open_websocket(self._session, self.settings)
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> str:
-        """Receive until the connection ends; report and return why it ended."""
+        """Log in, receive until the connection ends; report and return why."""
         self._ws = ws
+        keep_alive = self._keep_alive_of_new_connection()
         closed = ConnectionClosed(None, "internal error")
         try:
-            self._set_state(ConnectionState.CONNECTED)
-            closed = await self._receive_until_closed(ws)
+            if (refused := await self._send_on_connect(ws)) is not None:
+                closed = refused
+            else:
+                self._set_state(
+                    ConnectionState.LOGGING_IN
+                    if keep_alive.logging_in
+                    else ConnectionState.CONNECTED
+                )
+                closed = await self._receive_until_closed(ws, keep_alive)
         except asyncio.CancelledError:
             closed = ConnectionClosed(self._stop_code, "closed by Home Assistant")
             raise
@@ -229,15 +236,46 @@ class WebSocketConnection:
                 await close_quietly(
                     ws, self._stop_code or aiohttp.WSCloseCode.OK, STOP_CLOSE_TIMEOUT
                 )
-            self._listener.connection_closed(closed)
+            # A connection the server never accepted was an attempt that failed.
+            if self._state is ConnectionState.CONNECTED:
+                self._listener.connection_closed(closed)
         return closed.reason
 
-    async def _receive_until_closed(
+    def _keep_alive_of_new_connection(self) -> KeepAlive:
+        settings = self.settings
+        return KeepAlive(
+            settings.heartbeat,
+            settings.idle_timeout,
+            asyncio.get_running_loop().time(),
+            message_interval=settings.keepalive_interval
+            if settings.keepalive_message is not None
+            else 0,
+            login_timeout=None
+            if settings.on_connect_reply is None
+            else settings.on_connect_timeout,
+        )
+
+    async def _send_on_connect(
         self, ws: aiohttp.ClientWebSocketResponse
+    ) -> ConnectionClosed | None:
+        """Send the on-connect messages; returns why the connection ends, if it does."""
+        for payload in self.settings.on_connect:
+            if not await _write_quietly(_write_message(ws, payload)):
+                return ConnectionClosed(ws.close_code, REASON_LOST)
+        return None
+
+    def _check_login(
+        self, keep_alive: KeepAlive, payload: str | bytes, now: float
+    ) -> None:
+        if text_matches(self.settings.on_connect_reply, payload):
+            keep_alive.logged_in(now)
+            self._set_state(ConnectionState.CONNECTED)
+
+    async def _receive_until_closed(
+        self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
     ) -> ConnectionClosed:
         loop = asyncio.get_running_loop()
         settings = self.settings
-        keep_alive = KeepAlive(settings.heartbeat, settings.idle_timeout, loop.time())
         listener = self._listener
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         # aiohttp lets a compressed message one byte over its limit through.
@@ -262,8 +300,10 @@ class WebSocketConnection:
             msg_type = msg.type
             if msg_type is text or msg_type is binary:
                 if max_size and len(msg.data) > max_size:
-                    return await _close_too_big(ws)
+                    return await close_too_big(ws)
                 listener.message_received(msg.data)
+                if keep_alive.login_deadline is not None:
+                    self._check_login(keep_alive, msg.data, keep_alive.last_frame)
             elif (closed := await self._control(ws, msg, keep_alive)) is not None:
                 return closed
 
@@ -275,14 +315,14 @@ class WebSocketConnection:
     ) -> ConnectionClosed | None:
         """Answer a ping, time a pong; returns why the connection ends, if it does."""
         if msg.type is aiohttp.WSMsgType.PING:
-            if not await _write_control(ws.pong(msg.data)):
+            if not await _write_quietly(ws.pong(msg.data)):
                 return ConnectionClosed(ws.close_code, REASON_LOST)
         elif msg.type is aiohttp.WSMsgType.PONG:
             round_trip = keep_alive.pong_received(keep_alive.last_frame)
             if round_trip is not None:
                 self._listener.heartbeat_answered(round_trip)
         else:
-            return _describe_end(ws, msg)
+            return describe_end(ws, msg)
         return None
 
     async def _keep_alive(
@@ -298,9 +338,21 @@ class WebSocketConnection:
         if keep_alive.pong_missing(now):
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
             return ConnectionClosed(CLOSE_ABNORMAL, "no answer to the heartbeat ping")
+        if keep_alive.login_expired(now):
+            await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
+            return ConnectionClosed(
+                aiohttp.WSCloseCode.GOING_AWAY,
+                "the server did not accept the on-connect messages within "
+                f"{self.settings.on_connect_timeout:g} s",
+            )
         if keep_alive.ping_due(now):
             keep_alive.ping_sent = now
-            if not await _write_control(ws.ping()):
+            if not await _write_quietly(ws.ping()):
+                return ConnectionClosed(ws.close_code, REASON_LOST)
+        message = self.settings.keepalive_message
+        if message is not None and keep_alive.message_due(now):
+            keep_alive.message_sent(now)
+            if not await _write_quietly(_write_message(ws, message)):
                 return ConnectionClosed(ws.close_code, REASON_LOST)
         return None
 
@@ -312,8 +364,16 @@ class WebSocketConnection:
         return interval - interval * RETRY_JITTER * random.random()  # noqa: S311
 
 
-async def _write_control(write: Awaitable[None]) -> bool:
-    """Write a ping or pong; False when the connection is going away meanwhile.
+def _write_message(
+    ws: aiohttp.ClientWebSocketResponse, payload: str | bytes
+) -> Awaitable[None]:
+    if isinstance(payload, bytes):
+        return ws.send_bytes(payload)
+    return ws.send_str(payload)
+
+
+async def _write_quietly(write: Awaitable[None]) -> bool:
+    """Write a frame; False when the connection is going away meanwhile.
 
     The peer may reset the connection at any instant: that is a lost
     connection, not an error.
@@ -323,30 +383,3 @@ async def _write_control(write: Awaitable[None]) -> bool:
     except (aiohttp.ClientError, ConnectionError):
         return False
     return True
-
-
-async def _close_too_big(ws: aiohttp.ClientWebSocketResponse) -> ConnectionClosed:
-    await close_quietly(ws, aiohttp.WSCloseCode.MESSAGE_TOO_BIG)
-    return ConnectionClosed(aiohttp.WSCloseCode.MESSAGE_TOO_BIG, REASON_TOO_BIG)
-
-
-def _describe_end(
-    ws: aiohttp.ClientWebSocketResponse, msg: aiohttp.WSMessage
-) -> ConnectionClosed:
-    if msg.type is aiohttp.WSMsgType.CLOSE:
-        reason = msg.extra or "closed by the server"
-        return ConnectionClosed(msg.data, str(reason))
-    if msg.type is aiohttp.WSMsgType.ERROR:
-        return ConnectionClosed(ws.close_code, describe_connection_error(msg.data))
-    return ConnectionClosed(ws.close_code, REASON_LOST)
-
-
-def describe_connection_error(err: BaseException) -> str:
-    """A user-facing reason for an error that ended an established connection."""
-    if isinstance(err, aiohttp.WebSocketError):
-        if err.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG:
-            return REASON_TOO_BIG
-        if err.code == aiohttp.WSCloseCode.INVALID_TEXT:
-            return "text message that is not valid UTF-8"
-        return f"protocol error (close code {err.code})"
-    return f"connection error ({type(err).__name__})"

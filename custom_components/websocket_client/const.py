@@ -26,6 +26,7 @@ SERVICE_DENY: Final = "deny"
 SERVICE_REQUEST: Final = "request"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_MESSAGE: Final = "message"
+ATTR_QUEUE: Final = "queue"
 ATTR_MATCH: Final = "match"
 ATTR_MATCH_REGEX: Final = "match_regex"
 
@@ -49,6 +50,7 @@ class ClientStatus(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     DENIED = "denied"
     CONNECTING = "connecting"
+    LOGGING_IN = "logging_in"
     CONNECTED = "connected"
     WAITING_TO_RETRY = "waiting_to_retry"
     DISCONNECTED = "disconnected"
@@ -57,6 +59,7 @@ class ClientStatus(StrEnum):
 
 STATUS_OF_CONNECTION: Final = {
     ConnectionState.CONNECTING: ClientStatus.CONNECTING,
+    ConnectionState.LOGGING_IN: ClientStatus.LOGGING_IN,
     ConnectionState.CONNECTED: ClientStatus.CONNECTED,
     ConnectionState.WAITING_TO_RETRY: ClientStatus.WAITING_TO_RETRY,
     ConnectionState.DISCONNECTED: ClientStatus.DISCONNECTED,

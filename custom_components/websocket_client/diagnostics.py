@@ -9,7 +9,9 @@ from homeassistant.core import HomeAssistant
 
 from .client import WebSocketClientConfigEntry
 from .const import CONF_CA_CERT
+from .handshake import ConnectionSettings
 from .headers import mask_headers
+from .options import redacted_options
 from .url import MASK, mask_url
 
 
@@ -30,25 +32,14 @@ async def async_get_config_entry_diagnostics(
     """What a bug report needs, and no secret."""
     client = entry.runtime_data
     statistics = client.statistics
-    settings = client.settings
     return {
         "entry": {
             "title": entry.title,
             "data": redact_entry_data(dict(entry.data)),
-            "options": dict(entry.options),
+            "options": redacted_options(entry.options),
         },
         "status": client.status.value,
-        "link": {
-            "url": client.masked_url,
-            "headers": mask_headers(settings.headers),
-            "subprotocols": list(settings.subprotocols),
-            "tls": settings.ssl if isinstance(settings.ssl, bool) else "custom CA",
-            "retry_interval": settings.retry_interval,
-            "connect_timeout": settings.connect_timeout,
-            "heartbeat": settings.heartbeat,
-            "idle_timeout": settings.idle_timeout,
-            "max_message_size": settings.max_message_size,
-        },
+        "link": _link(client.masked_url, client.settings),
         "statistics": {
             "messages_received": statistics.messages_received,
             "messages_sent": statistics.messages_sent,
@@ -59,4 +50,24 @@ async def async_get_config_entry_diagnostics(
             "heartbeat_round_trip": statistics.heartbeat_round_trip,
             "queued_messages": len(client.sender.outbox),
         },
+    }
+
+
+def _link(masked_url: str, settings: ConnectionSettings) -> dict[str, Any]:
+    """How the connection is made, with secrets masked."""
+    return {
+        "url": masked_url,
+        "headers": mask_headers(settings.headers),
+        "subprotocols": list(settings.subprotocols),
+        "tls": settings.ssl if isinstance(settings.ssl, bool) else "custom CA",
+        "retry_interval": settings.retry_interval,
+        "connect_timeout": settings.connect_timeout,
+        "heartbeat": settings.heartbeat,
+        "idle_timeout": settings.idle_timeout,
+        "max_message_size": settings.max_message_size,
+        "on_connect_messages": len(settings.on_connect),
+        "on_connect_reply": settings.on_connect_reply,
+        "on_connect_timeout": settings.on_connect_timeout,
+        "keepalive_message": settings.keepalive_message is not None,
+        "keepalive_interval": settings.keepalive_interval,
     }

@@ -1,4 +1,4 @@
-"""Deadlines of one open connection: when to ping, when silence means it is dead.
+"""Deadlines of one open connection: pings, keep-alive messages, login, silence.
 
 Every received frame counts as a sign of life, so a silent server is told apart
 from a slow one.
@@ -8,17 +8,41 @@ from __future__ import annotations
 
 
 class KeepAlive:
-    """Deadlines of one open connection: when to ping, when silence means death."""
+    """Deadlines of one open connection; 0 (or None) turns a watch off."""
 
-    __slots__ = ("heartbeat", "idle_timeout", "last_frame", "next_ping", "ping_sent")
+    __slots__ = (
+        "heartbeat",
+        "idle_timeout",
+        "last_frame",
+        "login_deadline",
+        "message_interval",
+        "next_message",
+        "next_ping",
+        "ping_sent",
+    )
 
-    def __init__(self, heartbeat: float, idle_timeout: float, now: float) -> None:
-        """Start watching at loop time `now` (0 turns a watch off)."""
+    def __init__(
+        self,
+        heartbeat: float,
+        idle_timeout: float,
+        now: float,
+        *,
+        message_interval: float = 0,
+        login_timeout: float | None = None,
+    ) -> None:
+        """Start watching at loop time `now`.
+
+        With a `login_timeout`, the connection waits for the server to accept
+        its on-connect messages; keep-alive messages start after that.
+        """
         self.heartbeat = heartbeat
         self.idle_timeout = idle_timeout
         self.last_frame = now
         self.next_ping = now + heartbeat
         self.ping_sent: float | None = None
+        self.message_interval = message_interval
+        self.next_message = now + message_interval
+        self.login_deadline = None if login_timeout is None else now + login_timeout
 
     def receive_timeout(self, now: float) -> float | None:
         """Seconds until the next deadline, None when nothing is watched."""
@@ -29,6 +53,10 @@ class KeepAlive:
             deadlines.append(self.pong_deadline(self.ping_sent))
         elif self.heartbeat:
             deadlines.append(self.next_ping)
+        if self.login_deadline is not None:
+            deadlines.append(self.login_deadline)
+        elif self.message_interval:
+            deadlines.append(self.next_message)
         if not deadlines:
             return None
         return max(min(deadlines) - now, 0.001)
@@ -59,3 +87,29 @@ class KeepAlive:
         self.ping_sent = None
         self.next_ping = now + self.heartbeat
         return round_trip
+
+    @property
+    def logging_in(self) -> bool:
+        """Whether the server has yet to accept the on-connect messages."""
+        return self.login_deadline is not None
+
+    def login_expired(self, now: float) -> bool:
+        """Whether the server failed to accept the on-connect messages in time."""
+        return self.login_deadline is not None and now >= self.login_deadline
+
+    def logged_in(self, now: float) -> None:
+        """The server accepted the on-connect messages at `now`."""
+        self.login_deadline = None
+        self.next_message = now + self.message_interval
+
+    def message_due(self, now: float) -> bool:
+        """Whether the next keep-alive message should go out."""
+        return (
+            bool(self.message_interval)
+            and self.login_deadline is None
+            and now >= self.next_message
+        )
+
+    def message_sent(self, now: float) -> None:
+        """A keep-alive message went out at `now`."""
+        self.next_message = now + self.message_interval

@@ -7,18 +7,20 @@ Adding an option means one row here plus its texts in strings.json.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 import ssl
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HEADERS, CONF_URL
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    ObjectSelector,
     Selector,
     SelectSelector,
     SelectSelectorConfig,
@@ -28,6 +30,15 @@ import voluptuous as vol
 
 from .const import CONF_SUBPROTOCOLS
 from .handshake import ConnectionSettings
+from .protocol import (
+    InvalidOptionError,
+    encoded_message,
+    encoded_messages,
+    masked_on_connect,
+    parse_keepalive_message,
+    parse_on_connect,
+    parse_reply,
+)
 
 CONF_RETRY_INTERVAL: Final = "retry_interval"
 CONF_HEARTBEAT: Final = "heartbeat"
@@ -39,11 +50,20 @@ CONF_QUEUE_SIZE: Final = "queue_size"
 CONF_QUEUE_MAX_AGE: Final = "queue_max_age"
 CONF_COMPRESSION: Final = "compression"
 CONF_MESSAGE_EVENTS: Final = "message_events"
+CONF_ON_CONNECT: Final = "on_connect"
+CONF_ON_CONNECT_REPLY: Final = "on_connect_reply"
+CONF_ON_CONNECT_TIMEOUT: Final = "on_connect_timeout"
+CONF_KEEPALIVE_MESSAGE: Final = "keepalive_message"
+CONF_KEEPALIVE_INTERVAL: Final = "keepalive_interval"
+# The options form's section of what a protocol needs on every connection
+SECTION_PROTOCOL: Final = "protocol"
 
 MESSAGE_EVENTS_ALL: Final = "all"
 MESSAGE_EVENTS_NONE: Final = "none"
 
-type OptionValue = int | float | bool | str
+type OptionValue = int | float | bool | str | None
+# Form input and the stored value -> the value to store (InvalidOptionError)
+type OptionParser = Callable[[Any, Any], Any]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,9 +82,19 @@ class OptionSpec:
     setting: str | None = None
     # Changing it needs a new connection (settings read once per connection)
     reconnect: bool = False
+    # A structured value (messages, JSON), edited as YAML and checked by `parse`
+    parse: OptionParser | None = None
+    # The setting's value from the stored one, when they differ
+    to_setting: Callable[[Any], Any] | None = None
+    # What the form shows of a stored value that must not be shown again
+    mask: Callable[[Any], Any] | None = None
+    # The form section it appears in (None: the top of the form)
+    section: str | None = None
 
     def selector(self) -> Selector[Any]:
         """The form field for this option."""
+        if self.parse is not None:
+            return ObjectSelector()
         if isinstance(self.default, bool):
             return BooleanSelector()
         if self.choices:
@@ -155,8 +185,56 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         default=MESSAGE_EVENTS_ALL,
         choices=(MESSAGE_EVENTS_ALL, MESSAGE_EVENTS_NONE),
     ),
+    OptionSpec(
+        key=CONF_ON_CONNECT,
+        default=None,
+        parse=parse_on_connect,
+        to_setting=encoded_messages,
+        mask=masked_on_connect,
+        setting="on_connect",
+        reconnect=True,
+        section=SECTION_PROTOCOL,
+    ),
+    OptionSpec(
+        key=CONF_ON_CONNECT_REPLY,
+        default=None,
+        parse=parse_reply,
+        setting="on_connect_reply",
+        reconnect=True,
+        section=SECTION_PROTOCOL,
+    ),
+    OptionSpec(
+        key=CONF_ON_CONNECT_TIMEOUT,
+        default=10,
+        minimum=1,
+        maximum=300,
+        unit="s",
+        setting="on_connect_timeout",
+        reconnect=True,
+        section=SECTION_PROTOCOL,
+    ),
+    OptionSpec(
+        key=CONF_KEEPALIVE_MESSAGE,
+        default=None,
+        parse=parse_keepalive_message,
+        to_setting=encoded_message,
+        setting="keepalive_message",
+        reconnect=True,
+        section=SECTION_PROTOCOL,
+    ),
+    OptionSpec(
+        key=CONF_KEEPALIVE_INTERVAL,
+        default=0,
+        minimum=0,
+        maximum=86400,
+        unit="s",
+        setting="keepalive_interval",
+        reconnect=True,
+        section=SECTION_PROTOCOL,
+    ),
 )
 OPTIONS_BY_KEY: Final = {spec.key: spec for spec in OPTIONS}
+SECTIONS: Final = tuple(dict.fromkeys(spec.section for spec in OPTIONS if spec.section))
 
 
 def option_value(entry: ConfigEntry, key: str) -> Any:
@@ -185,16 +263,78 @@ def _whole_if_integral(value: Any) -> Any:
 
 
 def option_field(spec: OptionSpec, current: Any) -> dict[vol.Marker, Any]:
-    """The form field of one option, showing `current`."""
+    """The form field of one option, showing `current` (masked if secret)."""
+    if spec.parse is not None:
+        shown = spec.mask(current) if spec.mask else current
+        # Optional: an emptied field removes the option.
+        return {
+            vol.Optional(spec.key, description={"suggested_value": shown}): (
+                spec.selector()
+            )
+        }
     return {vol.Required(spec.key, default=current): spec.selector()}
 
 
 def options_schema(current: Mapping[str, Any]) -> vol.Schema:
     """The options form, every option showing its current value."""
     fields: dict[vol.Marker, Any] = {}
+    sections: dict[str, dict[vol.Marker, Any]] = {}
     for spec in OPTIONS:
-        fields |= option_field(spec, current.get(spec.key, spec.default))
+        field = option_field(spec, current.get(spec.key, spec.default))
+        if spec.section is None:
+            fields |= field
+        else:
+            sections.setdefault(spec.section, {}).update(field)
+    for name, section_fields in sections.items():
+        fields[vol.Optional(name)] = section(
+            vol.Schema(section_fields), {"collapsed": False}
+        )
     return vol.Schema(fields)
+
+
+def options_from_form(
+    form: Mapping[str, Any], stored: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Options to store from the submitted form, and per-field errors."""
+    values = {key: value for key, value in form.items() if key not in SECTIONS}
+    for name in SECTIONS:
+        # Without the section (API callers), what it holds stays as stored.
+        values |= form.get(
+            name,
+            {
+                spec.key: stored[spec.key]
+                for spec in OPTIONS
+                if spec.section == name and spec.key in stored
+            },
+        )
+    errors = option_errors(values)
+    options: dict[str, Any] = {}
+    for spec in OPTIONS:
+        value = values.get(spec.key)
+        if spec.parse is None:
+            if spec.key in values:
+                options[spec.key] = _whole_if_integral(value)
+            continue
+        try:
+            if (parsed := spec.parse(value, stored.get(spec.key))) is not None:
+                options[spec.key] = parsed
+        except InvalidOptionError as err:
+            errors[spec.key] = err.reason
+    if (
+        options.get(CONF_KEEPALIVE_INTERVAL, 0) > 0
+        and CONF_KEEPALIVE_MESSAGE not in options
+    ):
+        errors.setdefault(CONF_KEEPALIVE_MESSAGE, "keepalive_message_required")
+    return options, errors
+
+
+def redacted_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Options with every secret one masked, for diagnostics."""
+    redacted = dict(options)
+    for spec in OPTIONS:
+        if spec.mask is not None and spec.key in redacted:
+            redacted[spec.key] = spec.mask(redacted[spec.key])
+    return redacted
 
 
 def connection_settings(
@@ -202,9 +342,13 @@ def connection_settings(
 ) -> ConnectionSettings:
     """Connection settings from entry data and options, with TLS already set up."""
     data = entry.data
-    from_options = {
-        spec.setting: option_value(entry, spec.key) for spec in OPTIONS if spec.setting
-    }
+    from_options: dict[str, Any] = {}
+    for spec in OPTIONS:
+        if spec.setting:
+            value = option_value(entry, spec.key)
+            from_options[spec.setting] = (
+                spec.to_setting(value) if spec.to_setting else value
+            )
     return ConnectionSettings(
         url=data[CONF_URL],
         headers=dict(data.get(CONF_HEADERS, {})),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+import json
 import re
 from typing import Any
 
 from .const import ATTR_DATA_BASE64, ATTR_JSON, ATTR_TEXT, ATTR_TYPE
+from .matching import is_subset
 from .message import MessageFanout, ReceivedMessage
 
 
@@ -24,28 +26,44 @@ class ReplyMatcher:
     match_regex: re.Pattern[str] | None = None
 
     def matches(self, message: ReceivedMessage) -> bool:
-        """Whether a received message is the awaited reply."""
-        if self.match is not None:
-            return message.is_json and is_subset(self.match, message.json)
-        if self.match_regex is not None:
-            return (
-                message.text is not None
-                and self.match_regex.search(message.text) is not None
-            )
-        return True
-
-
-def is_subset(expected: Any, actual: Any) -> bool:
-    """Whether every key of `expected` is in `actual` with a matching value.
-
-    Objects match recursively by subset; every other value must be equal.
-    """
-    if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(
-            key in actual and is_subset(value, actual[key])
-            for key, value in expected.items()
+        """Whether a received message is the awaited reply (meets every criterion)."""
+        if self.match is not None and not (
+            message.is_json and is_subset(self.match, message.json)
+        ):
+            return False
+        return self.match_regex is None or (
+            message.text is not None
+            and self.match_regex.search(message.text) is not None
         )
-    return bool(expected == actual) and type(expected) is type(actual)
+
+
+class RequestIds:
+    """Request ids of one entry: whole numbers that only grow.
+
+    Never reused, not even across reconnects, and always above the ids of the
+    on-connect messages, which servers such as Home Assistant's count too.
+    """
+
+    def __init__(self) -> None:
+        """Start below the first id."""
+        self._last = 0
+
+    def next_id(self, on_connect: Sequence[str | bytes], id_key: str) -> int:
+        """A fresh id for a request whose id goes under `id_key`."""
+        self._last = max(self._last, _highest_id(on_connect, id_key)) + 1
+        return self._last
+
+
+def _highest_id(payloads: Sequence[str | bytes], id_key: str) -> int:
+    highest = 0
+    for payload in payloads:
+        try:
+            value = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(value, dict) and type(found := value.get(id_key)) is int:
+            highest = max(highest, found)
+    return highest
 
 
 @dataclass(slots=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Coroutine
 from functools import partial
 import re
@@ -18,7 +16,6 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.json import json_dumps
 import voluptuous as vol
 
 from . import consent
@@ -31,6 +28,7 @@ from .const import (
     ATTR_MATCH,
     ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
+    ATTR_QUEUE,
     DOMAIN,
     SERVICE_APPROVE,
     SERVICE_CONNECT,
@@ -42,9 +40,10 @@ from .const import (
 from .errors import action_error, validation_error
 from .message import payload_size
 from .outbox import OutboxFullError
+from .payload import InvalidPayloadError, encode_payload
 from .request import ReplyLostError, ReplyMatcher
 
-ATTR_QUEUE: Final = "queue"
+ATTR_ID_KEY: Final = "id_key"
 ATTR_TIMEOUT: Final = "timeout"
 DEFAULT_REQUEST_TIMEOUT: Final = 10
 
@@ -87,12 +86,12 @@ REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
     {
         vol.Optional(ATTR_MATCH): dict,
         vol.Optional(ATTR_MATCH_REGEX): cv.string,
+        vol.Optional(ATTR_ID_KEY): vol.All(cv.string, vol.Length(min=1)),
         vol.Optional(ATTR_TIMEOUT, default=DEFAULT_REQUEST_TIMEOUT): vol.All(
             vol.Coerce(float), vol.Range(min=0.1, max=3600)
         ),
     }
 )
-PAYLOAD_FIELDS = (ATTR_MESSAGE, ATTR_JSON, ATTR_DATA_BASE64)
 
 type Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, Any]]
 
@@ -109,41 +108,38 @@ async def async_decide(
         await entry.runtime_data.async_follow_consent()
 
 
-def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
-    """The entry an action targets, whether or not it is loaded."""
-    entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
+def entry_by_id(hass: HomeAssistant, entry_id: str) -> WebSocketClientConfigEntry:
+    """One of the integration's entries, whether or not it is loaded."""
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
         raise validation_error("entry_not_found", entry_id=entry_id)
     return entry
 
 
-def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
+def loaded_client(hass: HomeAssistant, entry_id: str) -> WebSocketClient:
     """The running client of a loaded entry."""
-    entry = get_entry(hass, call)
+    entry = entry_by_id(hass, entry_id)
     if entry.state is not ConfigEntryState.LOADED:
         raise validation_error("entry_not_loaded", name=entry.title)
     return entry.runtime_data
 
 
+def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
+    """The entry an action targets, whether or not it is loaded."""
+    return entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+
+
+def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
+    """The running client of the entry an action targets."""
+    return loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+
+
 def encode_outgoing(data: dict[str, Any]) -> str | bytes:
     """The frame payload from exactly one of message, json or data_base64."""
-    given = [field for field in PAYLOAD_FIELDS if field in data]
-    if len(given) != 1:
-        raise validation_error("exactly_one_payload")
-    field = given[0]
-    if field == ATTR_MESSAGE:
-        text: str = data[ATTR_MESSAGE]
-        return text
-    if field == ATTR_JSON:
-        try:
-            return json_dumps(data[ATTR_JSON])
-        except (TypeError, ValueError) as err:
-            raise validation_error("invalid_json") from err
     try:
-        return base64.b64decode("".join(data[ATTR_DATA_BASE64].split()), validate=True)
-    except (binascii.Error, ValueError) as err:
-        raise validation_error("invalid_base64") from err
+        return encode_payload(data)
+    except InvalidPayloadError as err:
+        raise validation_error(err.reason) from err
 
 
 def reply_matcher(data: dict[str, Any]) -> ReplyMatcher:
@@ -165,33 +161,62 @@ def not_connected(client: WebSocketClient) -> Exception:
     )
 
 
-def outgoing_payload(client: WebSocketClient, data: dict[str, Any]) -> str | bytes:
-    """The frame payload, refused when larger than the maximum message size."""
-    payload = encode_outgoing(data)
+def check_size(client: WebSocketClient, payload: str | bytes) -> None:
+    """Refuse a payload larger than the connection's maximum message size."""
     limit = client.settings.max_message_size
     if limit and payload_size(payload) > limit:
         raise validation_error(
             "message_too_large", size=str(payload_size(payload)), limit=str(limit)
         )
+
+
+def outgoing_payload(client: WebSocketClient, data: dict[str, Any]) -> str | bytes:
+    """The frame payload, refused when larger than the maximum message size."""
+    payload = encode_outgoing(data)
+    check_size(client, payload)
     return payload
 
 
-async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
-    client = get_client(hass, call)
-    payload = outgoing_payload(client, dict(call.data))
+async def async_send_payload(
+    client: WebSocketClient, payload: str | bytes, *, queue: bool
+) -> None:
+    """Send a frame payload as the send action does: checks and errors included."""
+    check_size(client, payload)
     try:
-        await client.async_send(payload, queue=call.data[ATTR_QUEUE])
+        await client.async_send(payload, queue=queue)
     except NotConnectedError as err:
         raise not_connected(client) from err
     except OutboxFullError as err:
         raise action_error("send_queue_full", name=client.name) from err
 
 
+def with_request_id(client: WebSocketClient, data: dict[str, Any]) -> dict[str, Any]:
+    """Request data with a fresh id in the JSON payload, matched in the reply."""
+    id_key: str = data[ATTR_ID_KEY]
+    if not isinstance(data.get(ATTR_JSON), dict):
+        raise validation_error("id_key_needs_json_object")
+    request_id = client.request_ids.next_id(client.settings.on_connect, id_key)
+    return {
+        **data,
+        ATTR_JSON: {**data[ATTR_JSON], id_key: request_id},
+        ATTR_MATCH: {**data.get(ATTR_MATCH, {}), id_key: request_id},
+    }
+
+
+async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
+    client = get_client(hass, call)
+    payload = encode_outgoing(dict(call.data))
+    await async_send_payload(client, payload, queue=call.data[ATTR_QUEUE])
+
+
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     client = get_client(hass, call)
     data = dict(call.data)
-    payload = outgoing_payload(client, data)
     matcher = reply_matcher(data)
+    if ATTR_ID_KEY in data:
+        data = with_request_id(client, data)
+        matcher.match = data[ATTR_MATCH]
+    payload = outgoing_payload(client, data)
     try:
         return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
     except NotConnectedError as err:
