@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import json
 from pathlib import Path
 import signal
@@ -102,8 +102,6 @@ class HomeAssistantServer:
     # A long-lived access token of the owner, set by the first start
     token: str = ""
     process: asyncio.subprocess.Process | None = None
-    # Seconds each start took, until the server ran
-    start_times: list[float] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -117,7 +115,6 @@ class HomeAssistantServer:
 
     async def start(self) -> None:
         """Start; the first start also onboards and makes the token."""
-        started = asyncio.get_running_loop().time()
         first = not (self.config_dir / "configuration.yaml").exists()
         if first:
             self._write_configuration()
@@ -136,7 +133,6 @@ class HomeAssistantServer:
                 self.token = await self._long_lived_token(access_token)
             # Until then SIGTERM would kill it before it saves anything
             await self._poll(self._running)
-        self.start_times.append(asyncio.get_running_loop().time() - started)
 
     async def stop(self) -> None:
         """SIGTERM and wait (it saves its storage); SIGKILL if it hangs."""
