@@ -41,6 +41,9 @@ from custom_components.websocket_client.options import CONF_RETRY_INTERVAL
 from custom_components.websocket_client.url import url_origin
 
 from .certificates import CertificateSet, make_certificates
+from .home_assistant_server import HomeAssistantServer
+from .mosquitto import Mosquitto
+from .processes import free_port, free_ports
 from .raw_peer import RawPeer, Script
 from .thread_peer import ResettingPeer
 from .ws_server import RecordingWebSocketServer, ServerThread, wait_until
@@ -232,6 +235,37 @@ async def target_server(
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def mosquitto(socket_enabled: None, tmp_path: Path) -> AsyncGenerator[Mosquitto]:
+    """Mosquitto listening for MQTT and MQTT over WebSockets on 127.0.0.1.
+
+    Request it before `add_entry`, so entries unload before the broker stops.
+    """
+    tcp_port, websocket_port = free_ports(2)
+    broker = Mosquitto(tmp_path / "mosquitto", tcp_port, websocket_port)
+    try:
+        await broker.start()
+        yield broker
+    finally:
+        await broker.stop()
+
+
+@pytest.fixture
+async def home_assistant_server(
+    socket_enabled: None, tmp_path: Path
+) -> AsyncGenerator[HomeAssistantServer]:
+    """A second Home Assistant, onboarded, with a long-lived access token.
+
+    Request it before `add_entry`, so entries unload before the server stops.
+    """
+    server = HomeAssistantServer(tmp_path / "server", free_port())
+    try:
+        await server.start()
+        yield server
+    finally:
+        await server.stop()
 
 
 def entry_data(

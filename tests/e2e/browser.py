@@ -17,7 +17,9 @@ from typing import Any
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from .conftest import CHROMIUM, OWNER, ROOT, DemoServer, HomeAssistantProcess, wait_for
+from tests.processes import wait_for
+
+from .conftest import CHROMIUM, OWNER, ROOT, DemoServer, HomeAssistantProcess
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

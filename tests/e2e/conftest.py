@@ -11,17 +11,23 @@ import json
 import os
 from pathlib import Path
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 from typing import TYPE_CHECKING, Any
-import urllib.error
-import urllib.parse
 import urllib.request
 
 import pytest
+
+from tests.processes import (
+    answers,
+    child_environment,
+    free_port,
+    hass_command,
+    onboard_owner,
+    post_json,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from .browser import Journey
@@ -40,14 +46,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the browser tests."""
     for item in items:
         item.add_marker(pytest.mark.e2e)
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -111,15 +109,6 @@ def demo_server() -> Iterator[DemoServer]:
     process.wait()
 
 
-def wait_for(predicate: Any, timeout: float = 60) -> None:
-    """Poll a condition from outside."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        time.sleep(0.1)
-
-
 @dataclass
 class HomeAssistantProcess:
     """A running hass process, onboarded, with an owner's access token."""
@@ -142,30 +131,6 @@ class HomeAssistantProcess:
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
             return json.loads(body) if body else None
-
-
-def _post(
-    url: str, data: dict[str, Any], *, form: bool = False, token: str = ""
-) -> Any:
-    body = urllib.parse.urlencode(data).encode() if form else json.dumps(data).encode()
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded"
-        if form
-        else "application/json"
-    }
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -203,39 +168,21 @@ logger:
     )
     log = (config_dir / "hass.log").open("w")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "homeassistant",
-            "--config",
-            str(config_dir),
-            "--skip-pip",
-        ],
+        hass_command(config_dir),
         stdout=log,
         stderr=subprocess.STDOUT,
+        cwd=config_dir,
+        env=child_environment(),
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: _answers(f"{base}/api/onboarding"), timeout=180)
-        client = {"client_id": f"{base}/"}
-        created = _post(
-            f"{base}/api/onboarding/users", {**client, **OWNER, "language": "en"}
-        )
-        tokens = _post(
-            f"{base}/auth/token",
-            {
-                "grant_type": "authorization_code",
-                "code": created["auth_code"],
-                **client,
-            },
-            form=True,
-        )
-        token = tokens["access_token"]
-        _post(f"{base}/api/onboarding/core_config", {}, token=token)
-        _post(f"{base}/api/onboarding/analytics", {}, token=token)
-        _post(
+        wait_for(lambda: answers(f"{base}/api/onboarding"), timeout=180)
+        token = onboard_owner(base, OWNER)
+        post_json(f"{base}/api/onboarding/core_config", {}, token=token)
+        post_json(f"{base}/api/onboarding/analytics", {}, token=token)
+        post_json(
             f"{base}/api/onboarding/integration",
-            {**client, "redirect_uri": f"{base}/?auth_callback=1"},
+            {"client_id": f"{base}/", "redirect_uri": f"{base}/?auth_callback=1"},
             token=token,
         )
         yield HomeAssistantProcess(base, token, config_dir)

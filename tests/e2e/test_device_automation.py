@@ -16,8 +16,10 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.processes import wait_for
+
 from .browser import Connection, Journey, approved_connection
-from .conftest import DemoServer, HomeAssistantProcess, wait_for
+from .conftest import DemoServer, HomeAssistantProcess
 
 NAME = "Answer the doorbell"
 DOORBELL = {"op": "doorbell"}

@@ -13,8 +13,10 @@ import re
 
 import pytest
 
+from tests.processes import wait_for
+
 from .browser import Journey, approved_connection
-from .conftest import DemoServer, HomeAssistantProcess, wait_for
+from .conftest import DemoServer, HomeAssistantProcess
 
 
 def send_from_developer_tools(
