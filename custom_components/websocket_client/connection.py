@@ -43,6 +43,8 @@ RETRY_JITTER: Final = 0.1
 STOP_CLOSE_TIMEOUT: Final = 0.5
 # Messages handled in a row before the receive loop lets other tasks run
 MAX_BURST: Final = 64
+# Seconds of listener work (automation runs start inside it) before it does
+MAX_BURST_SECONDS: Final = 0.002
 
 
 class ConnectionState(StrEnum):
@@ -280,13 +282,13 @@ class WebSocketConnection:
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         # aiohttp lets a compressed message one byte over its limit through.
         max_size = settings.max_message_size
-        burst = 0
+        burst, busy = 0, 0.0
         while True:
             burst += 1
-            if burst == MAX_BURST:
+            if burst == MAX_BURST or busy >= MAX_BURST_SECONDS:
                 # receive() does not suspend while frames are buffered; a flood
                 # would otherwise keep the event loop from everything else.
-                burst = 0
+                burst, busy = 0, 0.0
                 await asyncio.sleep(0)
             try:
                 msg = await ws.receive(timeout=keep_alive.receive_timeout(loop.time()))
@@ -302,6 +304,7 @@ class WebSocketConnection:
                 if max_size and len(msg.data) > max_size:
                     return await close_too_big(ws)
                 listener.message_received(msg.data)
+                busy += loop.time() - keep_alive.last_frame
                 if keep_alive.login_deadline is not None:
                     self._check_login(keep_alive, msg.data, keep_alive.last_frame)
             elif (closed := await self._control(ws, msg, keep_alive)) is not None:
