@@ -57,10 +57,13 @@ async def test_advanced_field_errors(
     advanced: dict[str, Any],
     errors: dict[str, str],
 ) -> None:
-    """Each unusable advanced value gets its own translated error."""
+    """Each unusable advanced value gets its own translated error.
+
+    The frontend shows no error inside a section: the section's key repeats it.
+    """
     result = await submit_user_step(hass, ws_server.url, advanced)
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
+    assert result["errors"] == {**errors, "advanced": next(iter(errors.values()))}
 
 
 async def test_url_credentials_and_authorization_header_conflict(
@@ -69,7 +72,10 @@ async def test_url_credentials_and_authorization_header_conflict(
     """Credentials in the URL already make the Authorization header."""
     url = ws_server.url.replace("ws://", "ws://user:pw@")
     result = await submit_user_step(hass, url, {"headers": "authorization: Basic x"})
-    assert result["errors"] == {"headers": "authorization_conflict"}
+    assert result["errors"] == {
+        "headers": "authorization_conflict",
+        "advanced": "authorization_conflict",
+    }
 
 
 async def test_headers_and_subprotocols_reach_the_server(

@@ -87,6 +87,25 @@ async def test_out_of_range_errors(
     assert entry.options == {"retry_interval": 0.1}
 
 
+async def test_protocol_errors_show_above_their_section(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The frontend shows no error inside a section: its key repeats the first."""
+    entry = await add_entry()
+    protocol = {"on_connect": [{"text": "nope"}], "keepalive_interval": 5}
+    result = await save_options(
+        hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": -1, "protocol": protocol}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {
+        "heartbeat": "heartbeat_out_of_range",
+        "on_connect": "on_connect_invalid",
+        "keepalive_message": "keepalive_message_required",
+        "protocol": "on_connect_invalid",
+    }
+    assert "on_connect" not in entry.options
+
+
 async def test_timing_change_reconnects_without_reload(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:

@@ -86,6 +86,18 @@ def test_no_urls_or_html_in_strings() -> None:
         assert not re.search(r"</?[a-zA-Z][^>]*>", text), text
 
 
+def test_literal_braces_in_strings_are_quoted() -> None:
+    """The frontend reads every text as an ICU message, braces as placeholders.
+
+    An unquoted example such as {"id": 7} shows as "Translation error:
+    MALFORMED_ARGUMENT"; an apostrophe right before a brace quotes up to the
+    next apostrophe, so '{"id": 7}' shows as {"id": 7}.
+    """
+    for text in _all_texts(STRINGS):
+        unquoted = re.sub(r"'[{}][^']*'", "", text)
+        assert not re.search(r"[{}]", re.sub(r"\{\w+\}", "", unquoted)), text
+
+
 def test_every_error_abort_and_exception_is_translated() -> None:
     """Keys raised or returned in code exist in strings.json, and none is stale."""
     config_errors = set(STRINGS["config"]["error"])

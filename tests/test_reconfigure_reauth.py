@@ -121,7 +121,11 @@ async def test_reconfigure_form_hides_secrets_and_validates(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"url": "http://x", "advanced": {"headers": "nope"}}
     )
-    assert result["errors"] == {"url": "invalid_scheme", "headers": "invalid_headers"}
+    assert result["errors"] == {
+        "url": "invalid_scheme",
+        "headers": "invalid_headers",
+        "advanced": "invalid_headers",
+    }
 
 
 async def test_reconfigure_keeps_masked_ca_and_can_drop_it(

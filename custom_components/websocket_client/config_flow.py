@@ -46,12 +46,14 @@ from .headers import InvalidHeadersError, masked_headers_text, parse_headers
 from .options import (
     CONF_RETRY_INTERVAL,
     OPTIONS_BY_KEY,
+    SECTION_OF,
     connection_settings,
     normalized,
     option_errors,
     option_field,
     options_from_form,
     options_schema,
+    with_section_errors,
 )
 from .tls import InvalidCACertificateError, async_ssl_setting, build_ca_context
 from .url import MASK, InvalidWebSocketUrlError, parse_websocket_url
@@ -61,6 +63,9 @@ MIN_ACCESS_REASON_LENGTH: Final = 10
 # RFC 9110 token: what a subprotocol name may contain
 _SUBPROTOCOL: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 RETRY_INTERVAL = OPTIONS_BY_KEY[CONF_RETRY_INTERVAL]
+ADVANCED_FIELDS: Final = dict.fromkeys(
+    (CONF_HEADERS, CONF_SUBPROTOCOLS, CONF_CA_CERT), CONF_ADVANCED
+)
 
 
 def _url_errors(url: str) -> dict[str, str]:
@@ -98,7 +103,7 @@ async def async_parse_advanced(
     stored: Mapping[str, Any],
     url: str,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Entry data from the advanced section, and per-field errors.
+    """Entry data from the advanced section, and errors (with_section_errors).
 
     `stored` holds the current entry data: a masked value keeps what it hides.
     """
@@ -131,7 +136,7 @@ async def async_parse_advanced(
         except InvalidCACertificateError:
             errors[CONF_CA_CERT] = "invalid_ca_cert"
         data[CONF_CA_CERT] = ca_cert
-    return data, errors
+    return data, with_section_errors(errors, ADVANCED_FIELDS)
 
 
 def _advanced_form_values(stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -383,4 +388,8 @@ class WebSocketClientOptionsFlow(OptionsFlow):
         schema = options_schema(stored)
         if user_input is not None:
             schema = self.add_suggested_values_to_schema(schema, user_input)
-        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=schema,
+            errors=with_section_errors(errors, SECTION_OF),
+        )

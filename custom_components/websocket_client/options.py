@@ -235,6 +235,8 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
 )
 OPTIONS_BY_KEY: Final = {spec.key: spec for spec in OPTIONS}
 SECTIONS: Final = tuple(dict.fromkeys(spec.section for spec in OPTIONS if spec.section))
+# The section of each option inside one
+SECTION_OF: Final = {spec.key: spec.section for spec in OPTIONS if spec.section}
 
 
 def option_value(entry: ConfigEntry, key: str) -> Any:
@@ -249,6 +251,21 @@ def option_errors(values: Mapping[str, Any]) -> dict[str, str]:
         if key in OPTIONS_BY_KEY and (error := OPTIONS_BY_KEY[key].error(value)):
             errors[key] = error
     return errors
+
+
+def with_section_errors(
+    errors: Mapping[str, str], section_of: Mapping[str, str]
+) -> dict[str, str]:
+    """`errors` plus, keyed by each section, the first error of a field in it.
+
+    The frontend shows no error of a field inside a section (it passes the
+    section's form no errors), only one keyed by the section, just above it.
+    """
+    shown = dict(errors)
+    for key, error in errors.items():
+        if key in section_of:
+            shown.setdefault(section_of[key], error)
+    return shown
 
 
 def normalized(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import re
 import shutil
 from typing import Any
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from tests.processes import wait_for
 
@@ -38,6 +38,7 @@ DOCS_SHOTS = {
     "consent-notification": "consent-notification.png",
     "device-page": "device-page.png",
     "device-automation-editor": "device-automation-editor.png",
+    "options-protocol": "options-protocol.png",
 }
 
 
@@ -180,6 +181,15 @@ def approve_in_repairs(journey: Journey, base: str, name: str) -> None:
     close.first.click()
     # Settled: the repair is gone from the list (leaving earlier aborts a goto)
     expect(issue).to_have_count(0)
+
+
+def type_into_code_editor(page: Page, field: Locator, text: str) -> None:
+    """Replace what an object selector's code editor holds, as a person pastes."""
+    field.get_by_role("textbox").click()
+    page.keyboard.press("Control+A")
+    # Typed key by key, the editor's auto-closed brackets and quotes would double
+    page.keyboard.insert_text(text)
+    expect(field.get_by_role("textbox")).to_have_text(text)
 
 
 DEEP_TEXT = """

@@ -66,15 +66,19 @@ class DemoServer:
 
     def received_json(self, value: Any) -> bool:
         """Whether the server received a text message holding this JSON value."""
+        return self.times_received_json(value) > 0
+
+    def times_received_json(self, value: Any) -> int:
+        """How many text messages holding this JSON value the server received."""
         prefix = "received text: "
+        times = 0
         for line in list(self.lines):
             if line.startswith(prefix):
                 try:
-                    if json.loads(line.removeprefix(prefix)) == value:
-                        return True
+                    times += json.loads(line.removeprefix(prefix)) == value
                 except ValueError:
                     continue
-        return False
+        return times
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.processes import wait_for
 
-from .browser import Connection, Journey, approved_connection
+from .browser import Connection, Journey, approved_connection, type_into_code_editor
 from .conftest import DemoServer, HomeAssistantProcess
 
 NAME = "Answer the doorbell"
@@ -30,14 +30,6 @@ name => Object.values(document.querySelector('home-assistant').hass.states).find
         && state.attributes.friendly_name === name
 )?.entity_id
 """
-
-
-def type_into_code_editor(page: Page, field: Locator, text: str) -> None:
-    """Put text into an object selector's code editor, as a person pastes it."""
-    field.get_by_role("textbox").click()
-    # Typed key by key, the editor's auto-closed brackets and quotes would double
-    page.keyboard.insert_text(text)
-    expect(field.get_by_role("textbox")).to_have_text(text)
 
 
 def build_automation(journey: Journey, base: str, connection: Connection) -> str:
