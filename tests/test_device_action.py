@@ -11,7 +11,10 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import async_get_device_automations
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_get_device_automations,
+)
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.websocket_client import device_action
@@ -85,6 +88,17 @@ async def add_forwarding(
             }
         },
     )
+
+
+async def source_and_target(
+    add_entry: EntryFactory, target_server: RecordingWebSocketServer
+) -> tuple[MockConfigEntry, MockConfigEntry]:
+    """A connection messages arrive on and one to forward them to, both up."""
+    source = await add_entry()
+    target = await add_entry(url=target_server.url, title="Target")
+    await wait_until(lambda: target.runtime_data.is_connected)
+    await wait_until(lambda: source.runtime_data.is_connected)
+    return source, target
 
 
 def forward_config(device_id: str, **extra: Any) -> dict[str, Any]:
@@ -162,10 +176,7 @@ async def test_forward_every_message_exactly(
     add_entry: EntryFactory,
 ) -> None:
     """What A receives reaches B byte for byte, same frame type, in order."""
-    source = await add_entry()
-    target = await add_entry(url=target_server.url, title="Target")
-    await wait_until(lambda: target.runtime_data.is_connected)
-    await wait_until(lambda: source.runtime_data.is_connected)
+    source, target = await source_and_target(add_entry, target_server)
     await add_forwarding(
         hass,
         {"trigger": DOMAIN, "config_entry_id": source.entry_id},
@@ -185,10 +196,7 @@ async def test_forward_from_the_device_trigger(
     add_entry: EntryFactory,
 ) -> None:
     """Device trigger "Message received", then "Send the received message"."""
-    source = await add_entry()
-    target = await add_entry(url=target_server.url, title="Target")
-    await wait_until(lambda: target.runtime_data.is_connected)
-    await wait_until(lambda: source.runtime_data.is_connected)
+    source, target = await source_and_target(add_entry, target_server)
     await add_forwarding(
         hass,
         {
@@ -212,10 +220,7 @@ async def test_forward_from_the_message_event(
     add_entry: EntryFactory,
 ) -> None:
     """An event trigger on websocket_client_message forwards whole messages."""
-    source = await add_entry()
-    target = await add_entry(url=target_server.url, title="Target")
-    await wait_until(lambda: target.runtime_data.is_connected)
-    await wait_until(lambda: source.runtime_data.is_connected)
+    source, target = await source_and_target(add_entry, target_server)
     await add_forwarding(
         hass,
         {
