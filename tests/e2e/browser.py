@@ -15,7 +15,13 @@ import re
 import shutil
 from typing import Any
 
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Error as PlaywrightError,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from tests.processes import wait_for
 
@@ -125,7 +131,7 @@ def open_journey(tmp_path: Path, theme: str) -> Iterator[Journey]:
 def log_in(journey: Journey, base: str) -> None:
     """The login page, as a person fills it in."""
     page = journey.page
-    page.goto(base + "/")
+    goto(page, base + "/")
     page.get_by_role("textbox", name="Username").fill(OWNER["username"])
     page.get_by_role("textbox", name="Password").fill(OWNER["password"])
     journey.screenshot("login")
@@ -136,7 +142,7 @@ def log_in(journey: Journey, base: str) -> None:
 def add_integration(journey: Journey, base: str, name: str, url: str) -> None:
     """Settings → Devices & services → Add integration → WebSocket Client."""
     page = journey.page
-    page.goto(base + "/config/integrations/dashboard")
+    goto(page, base + "/config/integrations/dashboard")
     page.get_by_role("button", name="Add integration").click()
     expect(page.get_by_text("Select brand")).to_be_visible()
     page.get_by_label("Search for a brand name").fill("WebSocket Client")
@@ -159,7 +165,7 @@ def add_integration(journey: Journey, base: str, name: str, url: str) -> None:
 def see_consent_notification(journey: Journey, base: str) -> None:
     """The notification drawer holds the request, with the access reason."""
     page = journey.page
-    page.goto(base + "/config/dashboard")
+    goto(page, base + "/config/dashboard")
     page.get_by_text("Notifications", exact=True).first.click()
     expect(page.get_by_text("Show the demo server's ticks").first).to_be_visible()
     page.wait_for_timeout(1000)  # the drawer slides in
@@ -170,7 +176,7 @@ def see_consent_notification(journey: Journey, base: str) -> None:
 def approve_in_repairs(journey: Journey, base: str, name: str) -> None:
     """Settings → Repairs → the issue → Approve."""
     page = journey.page
-    page.goto(base + "/config/repairs")
+    goto(page, base + "/config/repairs")
     issue = page.get_by_text(f"{name} wants to connect to a WebSocket server")
     issue.click()
     approve = page.get_by_text(re.compile("^Approve: connect now"))
@@ -226,10 +232,26 @@ class Connection:
         return self.name.lower().replace(" ", "_")
 
 
+def goto(page: Page, url: str) -> None:
+    """Open `url`; again if the app's own navigation interrupted the first try.
+
+    Closing a dialog (as approving in Repairs does) may move the app to another
+    page just as the test navigates: Chromium then aborts the test's navigation.
+    """
+    for attempt in range(3):
+        try:
+            page.goto(url)
+        except PlaywrightError as err:
+            if "ERR_ABORTED" not in str(err) or attempt == 2:
+                raise
+        else:
+            return
+
+
 def open_device_page(journey: Journey, base: str, connection: Connection) -> None:
     """The device shows Connected on and Status connected."""
     page = journey.page
-    page.goto(f"{base}/config/devices/device/{connection.device_id}")
+    goto(page, f"{base}/config/devices/device/{connection.device_id}")
     wait_for(
         lambda: (
             journey.state(f"sensor.{connection.slug}_status")["state"] == "connected"

@@ -18,7 +18,13 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.processes import wait_for
 
-from .browser import Connection, Journey, approved_connection, type_into_code_editor
+from .browser import (
+    Connection,
+    Journey,
+    approved_connection,
+    goto,
+    type_into_code_editor,
+)
 from .conftest import DemoServer, HomeAssistantProcess
 
 NAME = "Answer the doorbell"
@@ -35,7 +41,7 @@ name => Object.values(document.querySelector('home-assistant').hass.states).find
 def build_automation(journey: Journey, base: str, connection: Connection) -> str:
     """From the device page to a saved automation; its entity id."""
     page = journey.page
-    page.goto(f"{base}/config/devices/device/{connection.device_id}")
+    goto(page, f"{base}/config/devices/device/{connection.device_id}")
     page.get_by_role("button", name=re.compile("^Create automation with")).click()
     page.get_by_text("Use device as trigger").click()
     expect(page).to_have_url(re.compile("/config/automation/edit/new"))
@@ -103,7 +109,7 @@ def test_device_automation_answers_the_doorbell(
     assert journey.state(entity_id)["state"] == "on"
     assert journey.state(entity_id)["attributes"]["last_triggered"] is None
 
-    page.goto(f"{base}/config/automation/dashboard")
+    goto(page, f"{base}/config/automation/dashboard")
     row = automation_row(page)
     expect(row).to_contain_text("Never")
     journey.screenshot("automation-never-triggered")

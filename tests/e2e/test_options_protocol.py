@@ -25,6 +25,7 @@ from .browser import (
     Connection,
     Journey,
     approved_connection,
+    goto,
     type_into_code_editor,
 )
 from .conftest import DemoServer, HomeAssistantProcess
@@ -58,7 +59,7 @@ def options_form(journey: Journey, base: str) -> Iterator[Locator]:
     on-connect secret.
     """
     page = journey.page
-    page.goto(f"{base}/config/integrations/integration/websocket_client")
+    goto(page, f"{base}/config/integrations/integration/websocket_client")
     configure = (
         page.locator("ha-md-list-item", has_text=NAME)
         .get_by_role("button", name="Configure")
@@ -137,7 +138,7 @@ def keep_login_unseen(journey: Journey, base: str) -> None:
 def reconnect(journey: Journey, base: str, connection: Connection) -> None:
     """The device page's Reconnect button."""
     page = journey.page
-    page.goto(f"{base}/config/devices/device/{connection.device_id}")
+    goto(page, f"{base}/config/devices/device/{connection.device_id}")
     row = page.locator("hui-button-entity-row", has_text="Reconnect")
     row.get_by_role("button", name="Press").click()
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.processes import wait_for
 
-from .browser import Journey, approved_connection
+from .browser import Journey, approved_connection, goto
 from .conftest import DemoServer, HomeAssistantProcess
 
 
@@ -24,7 +24,7 @@ def send_from_developer_tools(
 ) -> None:
     """Developer tools → Actions, in YAML mode, then Perform action."""
     page = journey.page
-    page.goto(base + "/developer-tools/action")
+    goto(page, base + "/developer-tools/action")
     page.get_by_role("button", name=re.compile("YAML mode", re.IGNORECASE)).click()
     editor = page.locator(".cm-content").first
     editor.click()
