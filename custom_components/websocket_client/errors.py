@@ -26,11 +26,21 @@ from homeassistant.helpers.json import json_dumps
 from .const import DOMAIN
 
 
-class _MessageAnswer(web.HTTPException):
-    """An HTTP exception that answers with the error's message as JSON."""
+class _TranslatedHTTPError(web.HTTPException, HomeAssistantError):
+    """A translated error that answers REST callers with its message as JSON."""
 
     # aiohttp's representation describes a response; this is an error.
     __repr__ = Exception.__repr__
+
+    def __init__(self, key: str, placeholders: dict[str, str] | None) -> None:
+        """Translated by `key` of the integration's exceptions."""
+        web.HTTPException.__init__(self)
+        HomeAssistantError.__init__(
+            self,
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders=placeholders,
+        )
 
     async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
         """Render the message when a REST caller gets it (in the event loop)."""
@@ -39,34 +49,14 @@ class _MessageAnswer(web.HTTPException):
         return await super().prepare(request)
 
 
-class InvalidActionError(_MessageAnswer, web.HTTPBadRequest, ServiceValidationError):
+class InvalidActionError(
+    _TranslatedHTTPError, web.HTTPBadRequest, ServiceValidationError
+):
     """An error in what the user asked for: HTTP 400 through REST."""
 
-    def __init__(self, key: str, placeholders: dict[str, str] | None) -> None:
-        """Translated by `key` of the integration's exceptions."""
-        web.HTTPBadRequest.__init__(self)
-        ServiceValidationError.__init__(
-            self,
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=placeholders,
-        )
 
-
-class ActionFailedError(
-    _MessageAnswer, web.HTTPInternalServerError, HomeAssistantError
-):
+class ActionFailedError(_TranslatedHTTPError, web.HTTPInternalServerError):
     """A failure while carrying out a valid request: HTTP 500 through REST."""
-
-    def __init__(self, key: str, placeholders: dict[str, str] | None) -> None:
-        """Translated by `key` of the integration's exceptions."""
-        web.HTTPInternalServerError.__init__(self)
-        HomeAssistantError.__init__(
-            self,
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=placeholders,
-        )
 
 
 def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
