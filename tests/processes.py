@@ -67,12 +67,19 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 60) -> None:
-    """Poll a condition from outside the process under test."""
+def wait_for(
+    predicate: Callable[[], bool],
+    timeout: float = 60,
+    describe: Callable[[], str] | None = None,
+) -> None:
+    """Poll a condition from outside the process under test.
+
+    On timeout, `describe` says what was seen instead, for the failure report.
+    """
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise TimeoutError
+            raise TimeoutError(describe() if describe else None)
         time.sleep(0.1)  # poll interval; the predicate ends the wait
 
 

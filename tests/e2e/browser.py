@@ -248,19 +248,38 @@ def goto(page: Page, url: str) -> None:
             return
 
 
-def open_device_page(journey: Journey, base: str, connection: Connection) -> None:
+def open_device_page(
+    journey: Journey, home_assistant: HomeAssistantProcess, connection: Connection
+) -> None:
     """The device shows Connected on and Status connected."""
+    status = f"sensor.{connection.slug}_status"
+    # Home Assistant's own view first: a failure then says whose it is
+    wait_for(
+        lambda: home_assistant.state(status) == "connected",
+        describe=lambda: f"{status} is {home_assistant.state(status)!r}",
+    )
     page = journey.page
-    goto(page, f"{base}/config/devices/device/{connection.device_id}")
-    wait_for(
-        lambda: (
-            journey.state(f"sensor.{connection.slug}_status")["state"] == "connected"
-        )
-    )
+    url = f"{home_assistant.base}/config/devices/device/{connection.device_id}"
     # Rows "Connected: Connected" (the binary sensor) and "Status: Connected"
-    wait_for(
-        lambda: {"Connected Connected", "Status Connected"} <= set(row_texts(page))
-    )
+    expected = {"Connected Connected", "Status Connected"}
+    for attempt in range(3):
+        goto(page, url)
+        try:
+            wait_for(
+                lambda: expected <= set(row_texts(page)),
+                timeout=30,
+                describe=lambda: (
+                    f"{page.url} shows rows {row_texts(page)};"
+                    f" the frontend holds {status} as {journey.state(status)}"
+                ),
+            )
+        except TimeoutError:
+            # Closing a dialog may move the app away just after our navigation
+            # landed; only then is another try the right answer.
+            if page.url == url or attempt == 2:
+                raise
+        else:
+            break
     journey.screenshot("device-page")
 
 
@@ -285,5 +304,5 @@ def approved_connection(
     devices = journey.call_ws({"type": "config/device_registry/list"})
     device = next(d for d in devices if entry["entry_id"] in d["config_entries"])
     connection = Connection(name, entry["entry_id"], device["id"])
-    open_device_page(journey, base, connection)
+    open_device_page(journey, home_assistant, connection)
     return connection

@@ -136,6 +136,10 @@ class HomeAssistantProcess:
             body = response.read()
             return json.loads(body) if body else None
 
+    def state(self, entity_id: str) -> str:
+        """An entity's state as Home Assistant itself holds it (not the frontend)."""
+        return str(self.api("GET", f"/api/states/{entity_id}")["state"])
+
 
 @pytest.fixture(scope="session")
 def home_assistant(
