@@ -205,6 +205,35 @@ async def test_id_key_gives_fresh_ids_never_reused(
     assert await request_result() == {"id": 8, "result": "ok"}
 
 
+async def answer_twice_by_id(ws: web.WebSocketResponse) -> None:
+    """Another request's result, then an acknowledgement, then this result."""
+    async for msg in ws:
+        if msg.type is WSMsgType.TEXT:
+            request_id = json.loads(msg.data)["id"]
+            await ws.send_str(json.dumps({"id": request_id + 100, "result": "ok"}))
+            await ws.send_str(json.dumps({"id": request_id, "ack": True}))
+            await ws.send_str(json.dumps({"id": request_id, "result": "ok"}))
+
+
+@pytest.mark.parametrize(
+    "criteria", [{"match": {"result": "ok"}}, {"match_regex": '"result"'}]
+)
+async def test_id_key_and_the_users_criteria_both_hold(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    criteria: dict[str, Any],
+) -> None:
+    """The reply carries the request's id and meets match or match_regex too."""
+    ws_server.on_connect = answer_twice_by_id
+    entry = await add_entry()
+    await wait_connected(hass)
+    response = await request(
+        hass, entry.entry_id, json={"type": "get"}, id_key="id", **criteria
+    )
+    assert response["json"] == {"id": 1, "result": "ok"}
+
+
 async def test_id_key_needs_a_json_object(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:

@@ -309,21 +309,30 @@ def options_schema(current: Mapping[str, Any]) -> vol.Schema:
     return vol.Schema(fields)
 
 
+def _submitted_values(
+    form: Mapping[str, Any], stored: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The form's fields with its sections flattened into them."""
+    values = {key: value for key, value in form.items() if key not in SECTIONS}
+    for name in SECTIONS:
+        # Without the section (API callers), what it holds stays as stored.
+        values |= form[name] if name in form else _stored_section(stored, name)
+    return values
+
+
+def _stored_section(stored: Mapping[str, Any], name: str) -> dict[str, Any]:
+    return {
+        spec.key: stored[spec.key]
+        for spec in OPTIONS
+        if spec.section == name and spec.key in stored
+    }
+
+
 def options_from_form(
     form: Mapping[str, Any], stored: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Options to store from the submitted form, and per-field errors."""
-    values = {key: value for key, value in form.items() if key not in SECTIONS}
-    for name in SECTIONS:
-        # Without the section (API callers), what it holds stays as stored.
-        values |= form.get(
-            name,
-            {
-                spec.key: stored[spec.key]
-                for spec in OPTIONS
-                if spec.section == name and spec.key in stored
-            },
-        )
+    values = _submitted_values(form, stored)
     errors = option_errors(values)
     options: dict[str, Any] = {}
     for spec in OPTIONS:

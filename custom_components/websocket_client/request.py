@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 import json
 import re
 from typing import Any
@@ -48,13 +49,15 @@ class RequestIds:
         """Start below the first id."""
         self._last = 0
 
-    def next_id(self, on_connect: Sequence[str | bytes], id_key: str) -> int:
+    def next_id(self, on_connect: tuple[str | bytes, ...], id_key: str) -> int:
         """A fresh id for a request whose id goes under `id_key`."""
         self._last = max(self._last, _highest_id(on_connect, id_key)) + 1
         return self._last
 
 
-def _highest_id(payloads: Sequence[str | bytes], id_key: str) -> int:
+# The on-connect messages change only with the options: parsed once per change.
+@lru_cache(maxsize=16)
+def _highest_id(payloads: tuple[str | bytes, ...], id_key: str) -> int:
     highest = 0
     for payload in payloads:
         try:

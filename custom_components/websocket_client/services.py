@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from functools import partial
 import re
 from typing import Any, Final
@@ -142,16 +142,25 @@ def encode_outgoing(data: dict[str, Any]) -> str | bytes:
         raise validation_error(err.reason) from err
 
 
-def reply_matcher(data: dict[str, Any]) -> ReplyMatcher:
-    """The reply criteria of a request: match, match_regex, or neither."""
+def reply_matcher(
+    data: Mapping[str, Any], required: Mapping[str, Any] | None = None
+) -> ReplyMatcher:
+    """The reply criteria of a request: match or match_regex, and `required`.
+
+    `required` (the request's own id) is added to the JSON subset to match.
+    """
     if ATTR_MATCH in data and ATTR_MATCH_REGEX in data:
         raise validation_error("one_matcher")
+    match_regex = None
     if ATTR_MATCH_REGEX in data:
         try:
-            return ReplyMatcher(match_regex=re.compile(data[ATTR_MATCH_REGEX]))
+            match_regex = re.compile(data[ATTR_MATCH_REGEX])
         except re.error as err:
             raise validation_error("invalid_regex", error=str(err)) from err
-    return ReplyMatcher(match=data.get(ATTR_MATCH))
+    match = None
+    if ATTR_MATCH in data or required:
+        match = {**data.get(ATTR_MATCH, {}), **(required or {})}
+    return ReplyMatcher(match=match, match_regex=match_regex)
 
 
 def not_connected(client: WebSocketClient) -> Exception:
@@ -193,17 +202,16 @@ async def async_send_payload(
         raise action_error("send_queue_full", name=client.name) from err
 
 
-def with_request_id(client: WebSocketClient, data: dict[str, Any]) -> dict[str, Any]:
-    """Request data with a fresh id in the JSON payload, matched in the reply."""
+def with_request_id(
+    client: WebSocketClient, data: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Request data with a fresh id in its JSON payload; the id the reply carries."""
     id_key: str = data[ATTR_ID_KEY]
     if not isinstance(data.get(ATTR_JSON), dict):
         raise validation_error("id_key_needs_json_object")
-    request_id = client.request_ids.next_id(client.settings.on_connect, id_key)
-    return {
-        **data,
-        ATTR_JSON: {**data[ATTR_JSON], id_key: request_id},
-        ATTR_MATCH: {**data.get(ATTR_MATCH, {}), id_key: request_id},
-    }
+    fresh_id = client.request_ids.next_id(client.settings.on_connect, id_key)
+    request_id = {id_key: fresh_id}
+    return {**data, ATTR_JSON: {**data[ATTR_JSON], **request_id}}, request_id
 
 
 async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
@@ -214,11 +222,11 @@ async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
 
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     client = get_client(hass, call)
-    data = dict(call.data)
-    matcher = reply_matcher(data)
+    data: dict[str, Any] = dict(call.data)
+    request_id = None
     if ATTR_ID_KEY in data:
-        data = with_request_id(client, data)
-        matcher.match = data[ATTR_MATCH]
+        data, request_id = with_request_id(client, data)
+    matcher = reply_matcher(data, request_id)
     payload = outgoing_payload(client, data)
     try:
         return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
