@@ -1,4 +1,4 @@
-"""Advanced connection settings: headers, subprotocols and TLS, end to end."""
+"""The Advanced section (advanced.py): headers, subprotocols and TLS, end to end."""
 
 from __future__ import annotations
 

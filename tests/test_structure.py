@@ -18,7 +18,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Values and helpers every layer above may use
     frozenset(
         {"const", "url", "headers", "tls", "errors", "payload", "protocol"}
-        | {"options", "message"}
+        | {"options", "message", "advanced"}
         | {"consent", "session", "outbox", "health", "device"}
     ),
     # What the client is made of

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-import re
 from typing import Any, Final
 
 from homeassistant.config_entries import (
@@ -19,11 +18,10 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.const import CONF_HEADERS, CONF_NAME, CONF_URL, CONF_VERIFY_SSL
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.data_entry_flow import AbortFlow, section
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
-    BooleanSelector,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -34,15 +32,21 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .advanced import (
+    CONF_ADVANCED,
+    advanced_form_values,
+    advanced_section,
+    async_parse_advanced,
+    headers_field,
+)
 from .const import (
     CONF_ACCESS_REASON,
     CONF_CA_CERT,
     CONF_HANDLING_USER,
-    CONF_SUBPROTOCOLS,
     DOMAIN,
 )
 from .handshake import async_check_handshake
-from .headers import InvalidHeadersError, masked_headers_text, parse_headers
+from .headers import InvalidHeadersError, parse_headers
 from .options import (
     CONF_RETRY_INTERVAL,
     OPTIONS_BY_KEY,
@@ -55,17 +59,11 @@ from .options import (
     options_schema,
     with_section_errors,
 )
-from .tls import InvalidCACertificateError, async_ssl_setting, build_ca_context
-from .url import MASK, InvalidWebSocketUrlError, parse_websocket_url
+from .tls import async_ssl_setting
+from .url import InvalidWebSocketUrlError, parse_websocket_url
 
-CONF_ADVANCED: Final = "advanced"
 MIN_ACCESS_REASON_LENGTH: Final = 10
-# RFC 9110 token: what a subprotocol name may contain
-_SUBPROTOCOL: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 RETRY_INTERVAL = OPTIONS_BY_KEY[CONF_RETRY_INTERVAL]
-ADVANCED_FIELDS: Final = dict.fromkeys(
-    (CONF_HEADERS, CONF_SUBPROTOCOLS, CONF_CA_CERT), CONF_ADVANCED
-)
 
 
 def _url_errors(url: str) -> dict[str, str]:
@@ -95,100 +93,6 @@ def validate_user_input(user_input: Mapping[str, Any]) -> dict[str, str]:
         }
     )
     return errors
-
-
-async def async_parse_advanced(
-    hass: HomeAssistant,
-    advanced: Mapping[str, Any],
-    stored: Mapping[str, Any],
-    url: str,
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Entry data from the advanced section, and errors (with_section_errors).
-
-    `stored` holds the current entry data: a masked value keeps what it hides.
-    """
-    errors: dict[str, str] = {}
-    data: dict[str, Any] = {CONF_VERIFY_SSL: bool(advanced.get(CONF_VERIFY_SSL, True))}
-    try:
-        data[CONF_HEADERS] = parse_headers(
-            str(advanced.get(CONF_HEADERS, "")), stored.get(CONF_HEADERS)
-        )
-    except InvalidHeadersError as err:
-        errors[CONF_HEADERS] = err.reason
-    else:
-        if _has_credentials(url) and any(
-            name.lower() == "authorization" for name in data[CONF_HEADERS]
-        ):
-            # aiohttp turns URL credentials into an Authorization header itself.
-            errors[CONF_HEADERS] = "authorization_conflict"
-    subprotocols = [
-        name.strip() for name in advanced.get(CONF_SUBPROTOCOLS, []) if name.strip()
-    ]
-    if not all(_SUBPROTOCOL.match(name) for name in subprotocols):
-        errors[CONF_SUBPROTOCOLS] = "invalid_subprotocol"
-    data[CONF_SUBPROTOCOLS] = subprotocols
-    ca_cert = str(advanced.get(CONF_CA_CERT, "")).strip()
-    if ca_cert == MASK:
-        ca_cert = str(stored.get(CONF_CA_CERT, ""))
-    if ca_cert:
-        try:
-            await hass.async_add_executor_job(build_ca_context, ca_cert)
-        except InvalidCACertificateError:
-            errors[CONF_CA_CERT] = "invalid_ca_cert"
-        data[CONF_CA_CERT] = ca_cert
-    return data, with_section_errors(errors, ADVANCED_FIELDS)
-
-
-def _advanced_form_values(stored: Mapping[str, Any]) -> dict[str, Any]:
-    """The advanced section as the form shows stored settings (secrets masked)."""
-    return {
-        CONF_HEADERS: masked_headers_text(stored.get(CONF_HEADERS, {})),
-        CONF_SUBPROTOCOLS: list(stored.get(CONF_SUBPROTOCOLS, [])),
-        CONF_VERIFY_SSL: stored.get(CONF_VERIFY_SSL, True),
-        CONF_CA_CERT: MASK if stored.get(CONF_CA_CERT) else "",
-    }
-
-
-def _has_credentials(url: str) -> bool:
-    try:
-        parsed = parse_websocket_url(url)
-    except InvalidWebSocketUrlError:
-        return False
-    return parsed.user is not None
-
-
-def _headers_field(stored: Mapping[str, Any]) -> dict[vol.Optional, TextSelector]:
-    """The headers text field, showing stored headers with their values masked."""
-    return {
-        vol.Optional(
-            CONF_HEADERS,
-            description={
-                "suggested_value": masked_headers_text(stored.get(CONF_HEADERS, {}))
-            },
-        ): TextSelector(TextSelectorConfig(multiline=True))
-    }
-
-
-def _advanced_section(stored: Mapping[str, Any]) -> section:
-    shown = _advanced_form_values(stored)
-    return section(
-        vol.Schema(
-            {
-                **_headers_field(stored),
-                vol.Optional(
-                    CONF_SUBPROTOCOLS,
-                    description={"suggested_value": shown[CONF_SUBPROTOCOLS]},
-                ): TextSelector(TextSelectorConfig(multiple=True)),
-                vol.Optional(
-                    CONF_VERIFY_SSL, default=shown[CONF_VERIFY_SSL]
-                ): BooleanSelector(),
-                vol.Optional(
-                    CONF_CA_CERT, description={"suggested_value": shown[CONF_CA_CERT]}
-                ): TextSelector(TextSelectorConfig(multiline=True)),
-            }
-        ),
-        {"collapsed": True},
-    )
 
 
 class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -254,7 +158,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
             advanced, advanced_errors = await async_parse_advanced(
                 self.hass,
                 # Without the section (API callers), the stored settings stay.
-                user_input.get(CONF_ADVANCED, _advanced_form_values(entry.data)),
+                user_input.get(CONF_ADVANCED, advanced_form_values(entry.data)),
                 entry.data,
                 url,
             )
@@ -298,7 +202,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_update_reload_and_abort(
                         entry, data_updates={CONF_HEADERS: headers}
                     )
-        schema = vol.Schema(_headers_field(entry.data))
+        schema = vol.Schema(headers_field(entry.data))
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=schema,
@@ -351,7 +255,7 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
             vol.Optional(CONF_HANDLING_USER): SelectSelector(
                 SelectSelectorConfig(options=users, mode=SelectSelectorMode.DROPDOWN)
             ),
-            vol.Optional(CONF_ADVANCED, default={}): _advanced_section({}),
+            vol.Optional(CONF_ADVANCED, default={}): advanced_section({}),
         }
         return vol.Schema(fields)
 
@@ -362,7 +266,7 @@ def _reconfigure_schema(stored: Mapping[str, Any]) -> vol.Schema:
             vol.Required(CONF_URL, default=stored[CONF_URL]): TextSelector(
                 TextSelectorConfig(type=TextSelectorType.URL)
             ),
-            vol.Optional(CONF_ADVANCED): _advanced_section(stored),
+            vol.Optional(CONF_ADVANCED): advanced_section(stored),
         }
     )
 
