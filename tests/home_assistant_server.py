@@ -12,12 +12,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 import json
 from pathlib import Path
-import signal
 from typing import Any, Final
 
 import aiohttp
 
-from .processes import child_environment, hass_command, onboard_owner
+from .processes import (
+    child_environment,
+    hass_command,
+    onboard_owner,
+    stop_process,
+)
 
 SERVER_CONFIGURATION: Final = """\
 homeassistant:
@@ -135,16 +139,8 @@ class HomeAssistantServer:
             await self._poll(self._running)
 
     async def stop(self) -> None:
-        """SIGTERM and wait (it saves its storage); SIGKILL if it hangs."""
-        if self.process is None or self.process.returncode is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            async with asyncio.timeout(STOP_TIMEOUT):
-                await self.process.wait()
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
+        """Stop; it saves its storage first."""
+        await stop_process(self.process, STOP_TIMEOUT)
 
     async def restart(self) -> None:
         """Stop, and start again on the same configuration and port."""

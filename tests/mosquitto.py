@@ -13,6 +13,8 @@ import shutil
 import struct
 from typing import Final
 
+from .processes import stop_process
+
 # Mosquitto 2.0.11 binds a WebSocket listener to every interface unless it is
 # told the address family, whatever address the listener line names.
 MOSQUITTO_CONFIG: Final = """\
@@ -170,16 +172,8 @@ class Mosquitto:
                     await asyncio.sleep(0.02)  # poll until it listens
 
     async def stop(self) -> None:
-        """Stop the broker (SIGTERM, then SIGKILL if it hangs)."""
-        if self.process is None or self.process.returncode is not None:
-            return
-        self.process.terminate()
-        try:
-            async with asyncio.timeout(STOP_TIMEOUT):
-                await self.process.wait()
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
+        """Stop the broker."""
+        await stop_process(self.process, STOP_TIMEOUT)
 
     async def publish(self, topic: str, payload: str) -> None:
         """Publish with mosquitto_pub over the plain MQTT listener (QoS 0)."""

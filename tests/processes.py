@@ -7,6 +7,7 @@ environment and the test environments have different packages.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 import json
 import os
@@ -162,3 +163,18 @@ def onboard_owner(base: str, owner: Mapping[str, str]) -> str:
     )
     token: str = tokens["access_token"]
     return token
+
+
+async def stop_process(
+    process: asyncio.subprocess.Process | None, timeout: float
+) -> None:
+    """SIGTERM and wait, so the process can save what it holds; SIGKILL if it hangs."""
+    if process is None or process.returncode is not None:
+        return
+    process.terminate()
+    try:
+        async with asyncio.timeout(timeout):
+            await process.wait()
+    except TimeoutError:
+        process.kill()
+        await process.wait()
