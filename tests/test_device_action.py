@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+import json
 from typing import Any
 
 from aiohttp import WSMsgType
@@ -13,6 +14,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_get_device_automations,
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
@@ -111,7 +113,14 @@ def forward_config(device_id: str, **extra: Any) -> dict[str, Any]:
 
 def text_trigger(text: str) -> dict[str, Any]:
     """Run variables as the websocket_client trigger gives them for a text."""
-    return {"trigger": {"platform": DOMAIN, "type": "text", "text": text}}
+    return {
+        "trigger": {
+            "platform": DOMAIN,
+            "type": "text",
+            "text": text,
+            "size": len(text.encode()),
+        }
+    }
 
 
 async def test_send_text_json_and_binary(
@@ -234,6 +243,30 @@ async def test_forward_from_the_message_event(
     await push(ws_server, payloads)
     await wait_until(lambda: len(target_server.frames) >= len(payloads))
     assert received_frames(target_server) == as_frames(payloads)
+
+
+async def test_event_without_json_but_whole_text_is_forwarded(
+    hass: HomeAssistant,
+    target_server: RecordingWebSocketServer,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """An event that left out only `json` (flagged truncated) still forwards."""
+    _, target = await source_and_target(add_entry, target_server)
+    events = async_capture_events(hass, EVENT_MESSAGE)
+    await add_forwarding(
+        hass,
+        {"trigger": "event", "event_type": EVENT_MESSAGE},
+        device_of(hass, target),
+    )
+    # 20 KiB of JSON: with its parsed copy the event would pass 32 KiB
+    whole = json.dumps({"values": list(range(3500))})
+    await push(ws_server, (whole,))
+    await wait_until(lambda: len(target_server.frames) >= 1)
+    assert received_frames(target_server) == as_frames([whole])
+    assert events[0].data["truncated"] is True
+    assert "json" not in events[0].data
+    assert events[0].data["text"] == whole
 
 
 async def test_cut_event_is_not_forwarded(

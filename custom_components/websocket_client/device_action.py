@@ -37,7 +37,6 @@ from .const import (
     ATTR_QUEUE,
     ATTR_SIZE,
     ATTR_TEXT,
-    ATTR_TRUNCATED,
     ATTR_TYPE,
     DOMAIN,
     EVENT_MESSAGE,
@@ -47,6 +46,7 @@ from .const import (
 )
 from .device import entry_id_of_device
 from .errors import validation_error
+from .message import payload_size
 from .services import async_send_payload, encode_outgoing, loaded_client
 
 # Action type → the send action's payload field it fills, and its form field
@@ -139,13 +139,22 @@ def received_message(variables: TemplateVarsType) -> Mapping[str, Any]:
 
 
 def forwarded_payload(message: Mapping[str, Any]) -> str | bytes:
-    """The received message exactly as it arrived; never a cut one."""
-    if message.get(ATTR_TRUNCATED):
+    """The received message exactly as it arrived; never a cut one.
+
+    An event flags `truncated` when it left out `json` too, with the text
+    still whole: the size received tells whether the payload is all there.
+    """
+    payload = _payload_of(message)
+    if payload_size(payload) != message.get(ATTR_SIZE):
         raise validation_error(
             "message_truncated",
             name=str(message.get(ATTR_NAME)),
             size=str(message.get(ATTR_SIZE)),
         )
+    return payload
+
+
+def _payload_of(message: Mapping[str, Any]) -> str | bytes:
     kind, text = message.get(ATTR_TYPE), message.get(ATTR_TEXT)
     if kind == MESSAGE_TYPE_TEXT and isinstance(text, str):
         return text
