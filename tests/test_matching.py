@@ -42,3 +42,8 @@ def test_is_subset(expected: Any, actual: Any, result: bool) -> None:
 def test_text_matches(payload: str | bytes, result: bool) -> None:
     """Only a text that is JSON containing the subset matches; binary never does."""
     assert text_matches({"type": "auth_ok"}, payload) is result
+
+
+def test_text_nested_too_deep_does_not_match() -> None:
+    """A text nested deeper than the parser goes is not JSON, not an error."""
+    assert text_matches({"type": "auth_ok"}, "[" * 100_000 + "]" * 100_000) is False
