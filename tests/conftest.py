@@ -72,6 +72,21 @@ def shown_values(schema: vol.Schema) -> dict[str, Any]:
     return shown
 
 
+def submitted_as_shown(schema: vol.Schema | None) -> dict[str, Any]:
+    """What the frontend submits for a form left as shown: empty fields left out."""
+    assert schema is not None
+    submitted: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            submitted[str(key)] = submitted_as_shown(value.schema)
+        elif key.description and "suggested_value" in key.description:
+            if key.description["suggested_value"] not in (None, "", [], {}):
+                submitted[str(key)] = key.description["suggested_value"]
+        elif key.default is not vol.UNDEFINED:
+            submitted[str(key)] = key.default()
+    return submitted
+
+
 def state_of(hass: HomeAssistant, entity_id: str) -> str:
     """The state string of an entity, failing if it does not exist."""
     state = hass.states.get(entity_id)

@@ -17,6 +17,7 @@ from .conftest import (
     PeerStarter,
     RetryWitness,
     shown_values,
+    submitted_as_shown,
     wait_connected,
 )
 from .raw_peer import RawPeer, drain_until_closed
@@ -104,6 +105,37 @@ async def test_protocol_errors_show_above_their_section(
         "protocol": "on_connect_invalid",
     }
     assert "on_connect" not in entry.options
+
+
+async def test_emptied_field_stays_empty_when_the_form_comes_back(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Emptied on-connect messages, another field wrong: fixed and saved, gone."""
+    entry = await add_entry(
+        options={
+            "on_connect": [{"json": {"type": "auth", "access_token": "SECRET"}}],
+            "keepalive_message": {"message": "ping"},
+            "keepalive_interval": 30,
+        }
+    )
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    form = submitted_as_shown(result["data_schema"])
+    assert form["protocol"]["on_connect"] == ["*** 1"]
+    del form["protocol"]["on_connect"]
+    # The fixture's retry interval is below what the form allows
+    form["retry_interval"] = 10
+    form["heartbeat"] = -1
+    result = await hass.config_entries.options.async_configure(result["flow_id"], form)
+    assert result["errors"] == {"heartbeat": "heartbeat_out_of_range"}
+
+    again = submitted_as_shown(result["data_schema"])
+    assert "on_connect" not in again["protocol"]
+    assert again["protocol"]["keepalive_message"] == {"message": "ping"}
+    again["heartbeat"] = 30
+    result = await hass.config_entries.options.async_configure(result["flow_id"], again)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "on_connect" not in entry.options
+    assert entry.options["keepalive_message"] == {"message": "ping"}
 
 
 async def test_timing_change_reconnects_without_reload(

@@ -255,3 +255,5 @@ def test_request_ids_grow_above_on_connect_ids() -> None:
     assert ids.next_id(on_connect, "id") == 6
     assert ids.next_id((), "id") == 7
     assert ids.next_id(('{"rid": 100}',), "rid") == 101
+    # Changed on-connect messages (new options) count from their ids on
+    assert ids.next_id(('{"id": 500}', '{"rid": 7}'), "id") == 501

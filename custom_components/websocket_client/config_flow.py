@@ -49,6 +49,7 @@ from .handshake import async_check_handshake
 from .headers import InvalidHeadersError, parse_headers
 from .options import (
     CONF_RETRY_INTERVAL,
+    OPTIONS,
     OPTIONS_BY_KEY,
     SECTION_OF,
     connection_settings,
@@ -276,6 +277,24 @@ def _without_section(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (user_input or {}).items() if k != CONF_ADVANCED}
 
 
+def _as_submitted(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The form as submitted, to show again with its errors.
+
+    The frontend leaves an emptied field out; shown again, it must stay empty
+    rather than show (and then save) the stored value. A section left out
+    entirely (API callers) keeps what it stores.
+    """
+    shown = dict(user_input)
+    for spec in OPTIONS:
+        if spec.parse is None:
+            continue
+        if spec.section is None:
+            shown.setdefault(spec.key, None)
+        elif spec.section in user_input:
+            shown[spec.section] = {spec.key: None, **shown[spec.section]}
+    return shown
+
+
 class WebSocketClientOptionsFlow(OptionsFlow):
     """Every option of the options table; saved options apply without a reload."""
 
@@ -291,7 +310,9 @@ class WebSocketClientOptionsFlow(OptionsFlow):
                 return self.async_create_entry(data=options)
         schema = options_schema(stored)
         if user_input is not None:
-            schema = self.add_suggested_values_to_schema(schema, user_input)
+            schema = self.add_suggested_values_to_schema(
+                schema, _as_submitted(user_input)
+            )
         return self.async_show_form(
             step_id="init",
             data_schema=schema,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 import json
 import re
 from typing import Any
@@ -48,15 +47,21 @@ class RequestIds:
     def __init__(self) -> None:
         """Start below the first id."""
         self._last = 0
+        # The highest on-connect id per key, for the on-connect messages in use:
+        # parsed once per options change, not per request.
+        self._on_connect: tuple[str | bytes, ...] = ()
+        self._floors: dict[str, int] = {}
 
     def next_id(self, on_connect: tuple[str | bytes, ...], id_key: str) -> int:
         """A fresh id for a request whose id goes under `id_key`."""
-        self._last = max(self._last, _highest_id(on_connect, id_key)) + 1
+        if on_connect is not self._on_connect:
+            self._on_connect, self._floors = on_connect, {}
+        if id_key not in self._floors:
+            self._floors[id_key] = _highest_id(on_connect, id_key)
+        self._last = max(self._last, self._floors[id_key]) + 1
         return self._last
 
 
-# The on-connect messages change only with the options: parsed once per change.
-@lru_cache(maxsize=16)
 def _highest_id(payloads: tuple[str | bytes, ...], id_key: str) -> int:
     highest = 0
     for payload in payloads:
