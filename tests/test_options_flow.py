@@ -138,6 +138,28 @@ async def test_emptied_field_stays_empty_when_the_form_comes_back(
     assert entry.options["keepalive_message"] == {"message": "ping"}
 
 
+async def test_masked_message_means_what_the_form_showed(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A masked message keeps what this form showed, whatever was saved meanwhile."""
+    shown_login = {"json": {"type": "auth", "access_token": "SHOWN"}}
+    entry = await add_entry(options={"on_connect": [shown_login]})
+    first = await hass.config_entries.options.async_init(entry.entry_id)
+    form = submitted_as_shown(first["data_schema"])
+    form["retry_interval"] = 10  # the fixture's is below what the form allows
+    # A second flow, opened and saved while the first is still open
+    second = await hass.config_entries.options.async_init(entry.entry_id)
+    other = submitted_as_shown(second["data_schema"])
+    other["retry_interval"] = 10
+    other["protocol"]["on_connect"] = [{"message": "other"}]
+    await hass.config_entries.options.async_configure(second["flow_id"], other)
+    assert entry.options["on_connect"] == [{"message": "other"}]
+
+    result = await hass.config_entries.options.async_configure(first["flow_id"], form)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["on_connect"] == [shown_login]
+
+
 async def test_timing_change_reconnects_without_reload(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:

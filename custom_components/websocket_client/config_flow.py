@@ -298,12 +298,21 @@ def _as_submitted(user_input: Mapping[str, Any]) -> dict[str, Any]:
 class WebSocketClientOptionsFlow(OptionsFlow):
     """Every option of the options table; saved options apply without a reload."""
 
+    def __init__(self) -> None:
+        """Nothing shown yet."""
+        super().__init__()
+        self._shown: dict[str, Any] | None = None
+
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show every option with its current value."""
         errors: dict[str, str] = {}
-        stored = self.config_entry.options
+        # "*** n" means the n-th message this form showed, even if another
+        # flow saved different messages meanwhile.
+        if user_input is None or self._shown is None:
+            self._shown = dict(self.config_entry.options)
+        stored = self._shown
         if user_input is not None:
             options, errors = options_from_form(user_input, stored)
             if not errors:
