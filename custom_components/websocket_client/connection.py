@@ -11,7 +11,7 @@ every received frame counts as a sign of life.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 import contextlib
 from enum import StrEnum
 import logging
@@ -36,6 +36,7 @@ from .handshake import (
 )
 from .keepalive import KeepAlive
 from .matching import text_matches
+from .writing import write_message, write_quietly
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -262,27 +263,30 @@ class WebSocketConnection:
     ) -> ConnectionClosed | None:
         """Send the on-connect messages; returns why the connection ends, if it does."""
         for payload in self.settings.on_connect:
-            if not await _write_quietly(_write_message(ws, payload)):
+            if not await write_quietly(write_message(ws, payload)):
                 return lost(ws)
         return None
 
     def _check_login(
         self, keep_alive: KeepAlive, payload: str | bytes, now: float
-    ) -> None:
-        if text_matches(self.settings.on_connect_reply, payload):
-            keep_alive.logged_in(now)
-            self._set_state(ConnectionState.CONNECTED)
+    ) -> bool:
+        """Whether `payload` is the server accepting the on-connect messages."""
+        if not text_matches(self.settings.on_connect_reply, payload):
+            return False
+        keep_alive.logged_in(now)
+        self._set_state(ConnectionState.CONNECTED)
+        return True
 
     async def _receive_until_closed(
         self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
     ) -> ConnectionClosed:
         loop = asyncio.get_running_loop()
-        settings = self.settings
         listener = self._listener
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         # aiohttp lets a compressed message one byte over its limit through.
-        max_size = settings.max_message_size
+        max_size = self.settings.max_message_size
         burst, busy = 0, 0.0
+        deadline = keep_alive.next_deadline()
         while True:
             burst += 1
             if burst == MAX_BURST or busy >= MAX_BURST_SECONDS:
@@ -291,24 +295,28 @@ class WebSocketConnection:
                 burst, busy = 0, 0.0
                 await asyncio.sleep(0)
             try:
-                msg = await ws.receive(timeout=keep_alive.receive_timeout(loop.time()))
+                msg = await ws.receive(timeout=_seconds_until(deadline, loop.time()))
             except TimeoutError:
-                if (
-                    closed := await self._keep_alive(ws, keep_alive, loop.time())
-                ) is not None:
+                pass
+            else:
+                now = keep_alive.last_frame = loop.time()
+                if msg.type is text or msg.type is binary:
+                    if max_size and len(msg.data) > max_size:
+                        return await close_too_big(ws)
+                    listener.message_received(msg.data)
+                    busy += loop.time() - now
+                    if keep_alive.logging_in and self._check_login(
+                        keep_alive, msg.data, now
+                    ):
+                        deadline = keep_alive.next_deadline()
+                elif (closed := await self._control(ws, msg, keep_alive)) is not None:
                     return closed
-                continue
-            keep_alive.last_frame = loop.time()
-            msg_type = msg.type
-            if msg_type is text or msg_type is binary:
-                if max_size and len(msg.data) > max_size:
-                    return await close_too_big(ws)
-                listener.message_received(msg.data)
-                busy += loop.time() - keep_alive.last_frame
-                if keep_alive.login_deadline is not None:
-                    self._check_login(keep_alive, msg.data, keep_alive.last_frame)
-            elif (closed := await self._control(ws, msg, keep_alive)) is not None:
-                return closed
+            # Buffered frames never let receive() time out: during a flood
+            # the deadlines are checked here, after each frame.
+            if deadline is not None and loop.time() >= deadline:
+                if (closed := await self._keep_alive(ws, keep_alive)) is not None:
+                    return closed
+                deadline = keep_alive.next_deadline()
 
     async def _control(
         self,
@@ -318,7 +326,7 @@ class WebSocketConnection:
     ) -> ConnectionClosed | None:
         """Answer a ping, time a pong; returns why the connection ends, if it does."""
         if msg.type is aiohttp.WSMsgType.PING:
-            if not await _write_quietly(ws.pong(msg.data)):
+            if not await write_quietly(ws.pong(msg.data)):
                 return lost(ws)
         elif msg.type is aiohttp.WSMsgType.PONG:
             round_trip = keep_alive.pong_received(keep_alive.last_frame)
@@ -329,9 +337,10 @@ class WebSocketConnection:
         return None
 
     async def _keep_alive(
-        self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive, now: float
+        self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
     ) -> ConnectionClosed | None:
         """Act on a passed deadline; returns why the connection ends, if it does."""
+        now = asyncio.get_running_loop().time()
         if keep_alive.idle_expired(now):
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
             return ConnectionClosed(
@@ -350,12 +359,12 @@ class WebSocketConnection:
             )
         if keep_alive.ping_due(now):
             keep_alive.ping_sent = now
-            if not await _write_quietly(ws.ping()):
+            if not await write_quietly(ws.ping()):
                 return lost(ws)
         message = self.settings.keepalive_message
         if message is not None and keep_alive.message_due(now):
             keep_alive.message_sent(now)
-            if not await _write_quietly(_write_message(ws, message)):
+            if not await write_quietly(write_message(ws, message)):
                 return lost(ws)
         return None
 
@@ -367,22 +376,6 @@ class WebSocketConnection:
         return interval - interval * RETRY_JITTER * random.random()  # noqa: S311
 
 
-def _write_message(
-    ws: aiohttp.ClientWebSocketResponse, payload: str | bytes
-) -> Awaitable[None]:
-    if isinstance(payload, bytes):
-        return ws.send_bytes(payload)
-    return ws.send_str(payload)
-
-
-async def _write_quietly(write: Awaitable[None]) -> bool:
-    """Write a frame; False when the connection is going away meanwhile.
-
-    The peer may reset the connection at any instant: that is a lost
-    connection, not an error.
-    """
-    try:
-        await write
-    except (aiohttp.ClientError, ConnectionError):
-        return False
-    return True
+def _seconds_until(deadline: float | None, now: float) -> float | None:
+    """The receive timeout: until `deadline`, None when nothing is watched."""
+    return None if deadline is None else max(deadline - now, 0.001)

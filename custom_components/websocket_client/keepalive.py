@@ -44,8 +44,14 @@ class KeepAlive:
         self.next_message = now + message_interval
         self.login_deadline = None if login_timeout is None else now + login_timeout
 
-    def receive_timeout(self, now: float) -> float | None:
-        """Seconds until the next deadline, None when nothing is watched."""
+    def next_deadline(self) -> float | None:
+        """Loop time of the next deadline, None when nothing is watched.
+
+        Frames, pongs, pings and keep-alive messages only move deadlines
+        later, so a value taken earlier is never too late to act on (acting
+        early finds nothing due). Only the login can bring one nearer: ask
+        again after it.
+        """
         deadlines: list[float] = []
         if self.idle_timeout:
             deadlines.append(self.last_frame + self.idle_timeout)
@@ -57,9 +63,7 @@ class KeepAlive:
             deadlines.append(self.login_deadline)
         elif self.message_interval:
             deadlines.append(self.next_message)
-        if not deadlines:
-            return None
-        return max(min(deadlines) - now, 0.001)
+        return min(deadlines) if deadlines else None
 
     def pong_deadline(self, ping_sent: float) -> float:
         """When the answer to a ping sent at `ping_sent` is overdue."""
