@@ -21,6 +21,7 @@ from .conftest import (
     CONNECTED,
     STATUS,
     EntryFactory,
+    RetryWitness,
     state_of,
     status_changes,
     wait_connected,
@@ -179,6 +180,25 @@ async def test_unload_closes_going_away_and_leaves_nothing_running(
     assert entry.state is ConfigEntryState.NOT_LOADED
     await wait_until(lambda: ws_server.client_close_codes == [1001])
     assert ws_server.clients == []
+
+
+async def test_shutdown_during_a_reconnect_stays_shut_down(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
+) -> None:
+    """A reconnect under way when the entry goes away neither connects nor wins."""
+    disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
+    entry = await add_entry()
+    await wait_connected(hass)
+    client = entry.runtime_data
+    await asyncio.gather(client.async_reconnect(), client.async_shutdown())
+    await wait_until(lambda: ws_server.client_close_codes == [1001])
+    await retry_witness.wait_retries()
+    assert ws_server.handshakes == 1
+    assert [event.data["close_code"] for event in disconnected] == [1001]
+    assert state_of(hass, STATUS) == "disconnected"
 
 
 async def test_home_assistant_stop_closes_going_away(

@@ -328,6 +328,27 @@ def test_connect_error_descriptions() -> None:
     )
 
 
+async def test_concurrent_stops_all_wait_and_going_away_wins(
+    session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
+) -> None:
+    """A second stop() returns only once stopped; a shutdown's 1001 is kept."""
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(ws_server.url, retry_interval=60), listener
+    )
+    connection.start()
+    await wait_until(lambda: connection.is_connected)
+
+    async def shut_down() -> ConnectionState:
+        await connection.stop(1001)
+        return connection.state
+
+    _, state_after_shutdown = await asyncio.gather(connection.stop(1000), shut_down())
+    assert state_after_shutdown is ConnectionState.DISCONNECTED
+    assert listener.closed == [ConnectionClosed(1001, "closed by Home Assistant")]
+    await wait_until(lambda: ws_server.client_close_codes == [1001])
+
+
 def states_of(listener: RecordingListener) -> list[ConnectionState]:
     """The states reported so far, without their problems."""
     return [state for state, _ in listener.states]

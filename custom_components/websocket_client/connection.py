@@ -111,6 +111,8 @@ class WebSocketConnection:
         self._task_factory = task_factory
         self._state = ConnectionState.DISCONNECTED
         self._task: asyncio.Task[None] | None = None
+        # The task that stop() cancelled, until it has ended
+        self._stopping: asyncio.Task[None] | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._stop_code: int | None = None
 
@@ -137,16 +139,28 @@ class WebSocketConnection:
         self._task = self._task_factory(self._run(), f"{self._name} connection")
 
     async def stop(self, close_code: int) -> None:
-        """Close the connection with `close_code`, stop retrying and wait until done."""
-        task, self._task = self._task, None
+        """Close the connection with `close_code`, stop retrying and wait until done.
+
+        Every caller waits until the connection has stopped, also when another
+        stop() is already under way. Going away (1001) is never turned into
+        an ordinary close by a concurrent stop.
+        """
+        task = self._task or self._stopping
         if task is None:
             return
-        # The task itself closes an open connection on cancellation, so a
-        # connection that opens while stop() runs cannot escape.
-        self._stop_code = close_code
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        if self._stop_code != aiohttp.WSCloseCode.GOING_AWAY:
+            self._stop_code = close_code
+        if task is self._task:
+            self._task, self._stopping = None, task
+            # The task itself closes an open connection on cancellation, so a
+            # connection that opens while stop() runs cannot escape.
+            task.cancel()
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        finally:
+            if self._stopping is task and task.done():
+                self._stopping = None
 
     async def send_text(self, text: str) -> None:
         """Send one text frame."""
