@@ -571,3 +571,37 @@ async def test_login_timeout_fires_during_a_flood(
     assert listener.problems() == [
         "the server did not accept the on-connect messages within 0.3 s"
     ]
+
+
+async def never_reads(_: asyncio.StreamReader, __: asyncio.StreamWriter) -> None:
+    """A peer script: keeps TCP open, reads nothing, answers nothing."""
+    await asyncio.Event().wait()
+
+
+async def test_send_blocked_by_a_peer_that_stopped_reading_ends_with_the_link(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """A send waiting for room in the socket fails once the heartbeat gives up."""
+    peer = await start_peer(never_reads)
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(peer.url, heartbeat=0.3, retry_interval=60), listener
+    )
+    connection.start()
+    await wait_until(lambda: connection.is_connected)
+
+    async def send_until_it_fails() -> None:
+        while True:
+            await connection.send_binary(b"x" * 1_000_000)
+
+    sending = asyncio.create_task(send_until_it_fails())
+    try:
+        await wait_until(lambda: bool(listener.closed))
+        await wait_until(sending.done, timeout=2)
+    finally:
+        sending.cancel()
+        await connection.stop(1000)
+    assert isinstance(sending.exception(), NotConnectedError)
+    assert listener.closed == [
+        ConnectionClosed(1006, "no answer to the heartbeat ping")
+    ]

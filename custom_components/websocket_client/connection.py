@@ -34,9 +34,15 @@ from .handshake import (
     describe_connect_error,
     open_websocket,
 )
-from .keepalive import KeepAlive
+from .keepalive import KeepAlive, keep_alive_for
 from .matching import text_matches
-from .writing import write_message, write_quietly
+from .writing import (
+    end_writes,
+    transport_of,
+    write_message,
+    write_quietly,
+    write_until_ended,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -114,6 +120,8 @@ class WebSocketConnection:
         # The task that stop() cancelled, until it has ended
         self._stopping: asyncio.Task[None] | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        # Done when the open connection ends: writes waiting on it fail then
+        self._ended: asyncio.Future[None] | None = None
         self._stop_code: int | None = None
 
     @property
@@ -164,26 +172,23 @@ class WebSocketConnection:
 
     async def send_text(self, text: str) -> None:
         """Send one text frame."""
-        ws = self._open_ws()
-        try:
-            await ws.send_str(text)
-        except (aiohttp.ClientError, ConnectionError) as err:
-            raise NotConnectedError from err
+        await self._send(text)
 
     async def send_binary(self, data: bytes) -> None:
         """Send one binary frame."""
-        ws = self._open_ws()
+        await self._send(data)
+
+    async def _send(self, payload: str | bytes) -> None:
+        ws, ended = self._ws, self._ended
+        if ws is None or ended is None or ws.closed:
+            raise NotConnectedError
+        # Nothing may overtake the on-connect messages or the server's login.
+        if self._state is not ConnectionState.CONNECTED:
+            raise NotConnectedError
         try:
-            await ws.send_bytes(data)
+            await write_until_ended(write_message(ws, payload), ended)
         except (aiohttp.ClientError, ConnectionError) as err:
             raise NotConnectedError from err
-
-    def _open_ws(self) -> aiohttp.ClientWebSocketResponse:
-        ws = self._ws
-        # Nothing may overtake the on-connect messages or the server's login.
-        if ws is None or ws.closed or self._state is not ConnectionState.CONNECTED:
-            raise NotConnectedError
-        return ws
 
     def _set_state(self, state: ConnectionState, problem: str | None = None) -> None:
         self._state = state
@@ -226,8 +231,9 @@ class WebSocketConnection:
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> str:
         """Log in, receive until the connection ends; report and return why."""
-        self._ws = ws
-        keep_alive = self._keep_alive_of_new_connection()
+        self._ws, transport = ws, transport_of(ws)
+        self._ended = ended = asyncio.get_running_loop().create_future()
+        keep_alive = keep_alive_for(self.settings, asyncio.get_running_loop().time())
         closed = ConnectionClosed(None, "internal error")
         try:
             if (refused := await self._send_on_connect(ws)) is not None:
@@ -253,24 +259,11 @@ class WebSocketConnection:
                 await close_quietly(
                     ws, self._stop_code or aiohttp.WSCloseCode.OK, STOP_CLOSE_TIMEOUT
                 )
+            end_writes(ended, transport)
             # A connection the server never accepted was an attempt that failed.
             if self._state is ConnectionState.CONNECTED:
                 self._listener.connection_closed(closed)
         return closed.reason
-
-    def _keep_alive_of_new_connection(self) -> KeepAlive:
-        settings = self.settings
-        return KeepAlive(
-            settings.heartbeat,
-            settings.idle_timeout,
-            asyncio.get_running_loop().time(),
-            message_interval=settings.keepalive_interval
-            if settings.keepalive_message is not None
-            else 0,
-            login_timeout=None
-            if settings.on_connect_reply is None
-            else settings.on_connect_timeout,
-        )
 
     async def _send_on_connect(
         self, ws: aiohttp.ClientWebSocketResponse
@@ -356,12 +349,14 @@ class WebSocketConnection:
         """Act on a passed deadline; returns why the connection ends, if it does."""
         now = asyncio.get_running_loop().time()
         if keep_alive.idle_expired(now):
+            end_writes(self._ended)  # the server is gone: stop waiting for it
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
             return ConnectionClosed(
                 aiohttp.WSCloseCode.GOING_AWAY,
                 f"no traffic from the server for {keep_alive.idle_timeout:g} s",
             )
         if keep_alive.pong_missing(now):
+            end_writes(self._ended)
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
             return ConnectionClosed(CLOSE_ABNORMAL, "no answer to the heartbeat ping")
         if keep_alive.login_expired(now):

@@ -6,6 +6,8 @@ from a slow one.
 
 from __future__ import annotations
 
+from .handshake import ConnectionSettings
+
 
 class KeepAlive:
     """Deadlines of one open connection; 0 (or None) turns a watch off."""
@@ -117,3 +119,18 @@ class KeepAlive:
     def message_sent(self, now: float) -> None:
         """A keep-alive message went out at `now`."""
         self.next_message = now + self.message_interval
+
+
+def keep_alive_for(settings: ConnectionSettings, now: float) -> KeepAlive:
+    """The deadlines of a connection with `settings`, opened at loop time `now`."""
+    return KeepAlive(
+        settings.heartbeat,
+        settings.idle_timeout,
+        now,
+        message_interval=settings.keepalive_interval
+        if settings.keepalive_message is not None
+        else 0,
+        login_timeout=None
+        if settings.on_connect_reply is None
+        else settings.on_connect_timeout,
+    )
