@@ -21,10 +21,13 @@ from .conftest import (
     CONNECTED,
     STATUS,
     EntryFactory,
+    PeerStarter,
+    RetryWitness,
     state_of,
     status_changes,
     wait_connected,
 )
+from .raw_peer import OP_PING, OP_PONG, OP_TEXT, frame, read_frame
 from .ws_server import RecordingWebSocketServer, wait_until
 
 
@@ -179,6 +182,57 @@ async def test_unload_closes_going_away_and_leaves_nothing_running(
     assert entry.state is ConfigEntryState.NOT_LOADED
     await wait_until(lambda: ws_server.client_close_codes == [1001])
     assert ws_server.clients == []
+
+
+async def test_shutdown_during_a_reconnect_stays_shut_down(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    retry_witness: RetryWitness,
+) -> None:
+    """A reconnect under way when the entry goes away neither connects nor wins."""
+    disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
+    entry = await add_entry()
+    await wait_connected(hass)
+    client = entry.runtime_data
+    await asyncio.gather(client.async_reconnect(), client.async_shutdown())
+    await wait_until(lambda: ws_server.client_close_codes == [1001])
+    await retry_witness.wait_retries()
+    assert ws_server.handshakes == 1
+    assert [event.data["close_code"] for event in disconnected] == [1001]
+    assert state_of(hass, STATUS) == "disconnected"
+
+
+async def test_queue_survives_a_peer_that_stopped_reading(
+    hass: HomeAssistant, start_peer: PeerStarter, add_entry: EntryFactory
+) -> None:
+    """The queue stuck on a peer that stopped reading goes out on the next link."""
+    texts: list[bytes] = []
+
+    async def stalls_then_reads(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        if peer.connections == 1:
+            await asyncio.Event().wait()  # keeps TCP open, never reads
+        while True:
+            opcode, data = await read_frame(reader)
+            if opcode == OP_PING:
+                writer.write(frame(OP_PONG, data))
+            elif opcode == OP_TEXT:
+                texts.append(data)
+
+    peer = await start_peer(stalls_then_reads)
+    entry = await add_entry(
+        url=peer.url, connection_enabled=False, options={CONF_HEARTBEAT: 0.3}
+    )
+    client = entry.runtime_data
+    # More than the socket buffers take: the flush waits for room in them.
+    for _ in range(10):
+        await client.async_send(b"x" * 1_000_000, queue=True)
+    await client.async_send("last", queue=True)
+    await client.async_connect()
+    # Only later connections read: the first never does.
+    await wait_until(lambda: texts == [b"last"], timeout=15)
 
 
 async def test_home_assistant_stop_closes_going_away(

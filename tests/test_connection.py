@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
+import contextlib
 from dataclasses import replace
 
 import aiohttp
@@ -21,7 +22,12 @@ from custom_components.websocket_client.handshake import (
     describe_connect_error,
 )
 
+from .conftest import PeerStarter
+from .raw_peer import OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, frame, read_frame
 from .ws_server import RecordingWebSocketServer, wait_until
+
+# Longest a flooding peer floods, should the client never answer
+FLOOD_LIMIT = 3.0
 
 
 class RecordingListener:
@@ -322,6 +328,27 @@ def test_connect_error_descriptions() -> None:
     )
 
 
+async def test_concurrent_stops_all_wait_and_going_away_wins(
+    session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
+) -> None:
+    """A second stop() returns only once stopped; a shutdown's 1001 is kept."""
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(ws_server.url, retry_interval=60), listener
+    )
+    connection.start()
+    await wait_until(lambda: connection.is_connected)
+
+    async def shut_down() -> ConnectionState:
+        await connection.stop(1001)
+        return connection.state
+
+    _, state_after_shutdown = await asyncio.gather(connection.stop(1000), shut_down())
+    assert state_after_shutdown is ConnectionState.DISCONNECTED
+    assert listener.closed == [ConnectionClosed(1001, "closed by Home Assistant")]
+    await wait_until(lambda: ws_server.client_close_codes == [1001])
+
+
 def states_of(listener: RecordingListener) -> list[ConnectionState]:
     """The states reported so far, without their problems."""
     return [state for state, _ in listener.states]
@@ -444,3 +471,137 @@ async def test_keepalive_waits_for_login(
     finally:
         await connection.stop(1000)
     assert [frame.data for frame in ws_server.frames[:3]] == ["login", "ka", "ka"]
+
+
+class Flood:
+    """A peer script: floods the first connection until the client answers.
+
+    `answer` tells which client frame (opcode, payload) ends the flood; the
+    flood ends on its own after FLOOD_LIMIT seconds. Pings are answered,
+    a close is echoed.
+    """
+
+    def __init__(self, answer: Callable[[int, bytes], bool]) -> None:
+        """Flood until a client frame satisfies `answer`."""
+        self.answer = answer
+        self.answered_during_flood = False
+        self.over = False
+
+    async def __call__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """Flood while reading the client's frames; then read until it leaves."""
+        if self.over:
+            return
+        reading = asyncio.create_task(self._read(reader, writer))
+        # Large frames: few of them fill aiohttp's receive buffer, which its
+        # close() reads through without suspending.
+        tick = b'{"type":"tick","pad":"%s"}' % (b"x" * 900)
+        chunk = frame(OP_TEXT, tick) * 100
+        loop = asyncio.get_running_loop()
+        end = loop.time() + FLOOD_LIMIT
+        while not self.answered_during_flood and loop.time() < end:
+            writer.write(chunk)
+            await writer.drain()
+            # drain() returns at once while the socket takes everything
+            await asyncio.sleep(0)
+        self.over = True
+        await reading
+
+    async def _read(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                opcode, data = await read_frame(reader)
+                if self.answer(opcode, data) and not self.over:
+                    self.answered_during_flood = True
+                if opcode == OP_PING:
+                    writer.write(frame(OP_PONG, data))
+                elif opcode == OP_CLOSE:
+                    writer.write(frame(OP_CLOSE, data[:2]))
+
+
+async def test_keepalive_message_goes_out_during_a_flood(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """A backlog of received frames does not hold back the keep-alive message."""
+    flood = Flood(lambda opcode, data: opcode == OP_TEXT and data == b"ka")
+    peer = await start_peer(flood)
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(peer.url, retry_interval=60),
+            keepalive_message="ka",
+            keepalive_interval=0.2,
+        ),
+        RecordingListener(),
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: flood.over, timeout=FLOOD_LIMIT + 5)
+    finally:
+        await connection.stop(1000)
+    assert flood.answered_during_flood
+
+
+async def test_login_timeout_fires_during_a_flood(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """Messages that are not the login reply do not keep the login waiting."""
+    flood = Flood(lambda opcode, _: opcode == OP_CLOSE)
+    peer = await start_peer(flood)
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(peer.url, retry_interval=60),
+            on_connect=("hello",),
+            on_connect_reply={"type": "ok"},
+            on_connect_timeout=0.3,
+        ),
+        listener,
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: bool(listener.problems()), timeout=FLOOD_LIMIT + 5)
+    finally:
+        await connection.stop(1000)
+    assert flood.answered_during_flood
+    assert listener.problems() == [
+        "the server did not accept the on-connect messages within 0.3 s"
+    ]
+
+
+async def never_reads(_: asyncio.StreamReader, __: asyncio.StreamWriter) -> None:
+    """A peer script: keeps TCP open, reads nothing, answers nothing."""
+    await asyncio.Event().wait()
+
+
+async def test_send_blocked_by_a_peer_that_stopped_reading_ends_with_the_link(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """A send waiting for room in the socket fails once the heartbeat gives up."""
+    peer = await start_peer(never_reads)
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(peer.url, heartbeat=0.3, retry_interval=60), listener
+    )
+    connection.start()
+    await wait_until(lambda: connection.is_connected)
+
+    async def send_until_it_fails() -> None:
+        while True:
+            await connection.send_binary(b"x" * 1_000_000)
+
+    sending = asyncio.create_task(send_until_it_fails())
+    try:
+        await wait_until(lambda: bool(listener.closed))
+        await wait_until(sending.done, timeout=2)
+    finally:
+        sending.cancel()
+        await connection.stop(1000)
+    assert isinstance(sending.exception(), NotConnectedError)
+    assert listener.closed == [
+        ConnectionClosed(1006, "no answer to the heartbeat ping")
+    ]

@@ -14,7 +14,9 @@ PACKAGE = Path(__file__).parent.parent / "custom_components" / "websocket_client
 # Bottom up. A module imports only from its own layer or the ones below.
 LAYERS: tuple[frozenset[str], ...] = (
     # The socket: plain asyncio and aiohttp
-    frozenset({"keepalive", "handshake", "matching", "closing", "connection"}),
+    frozenset(
+        {"keepalive", "handshake", "matching", "closing", "writing", "connection"}
+    ),
     # Values and helpers every layer above may use
     frozenset(
         {"const", "url", "headers", "tls", "errors", "payload", "protocol"}
@@ -33,7 +35,14 @@ LAYERS: tuple[frozenset[str], ...] = (
         | {"__init__"}
     ),
 )
-NO_HOME_ASSISTANT = ("connection", "handshake", "keepalive", "matching", "closing")
+NO_HOME_ASSISTANT = (
+    "connection",
+    "handshake",
+    "keepalive",
+    "matching",
+    "closing",
+    "writing",
+)
 
 
 def modules() -> dict[str, ast.Module]:

@@ -58,6 +58,7 @@ class WebSocketClient:
         self.status_listeners = Listeners()
         self.messages = async_fanout(hass, entry.entry_id)
         self._options = dict(entry.options)
+        self._shut_down = False  # for good: the entry or Home Assistant goes away
         self._outages = OutageLog(self.name, self.masked_url, self.statistics)
         self._requests = PendingRequests(self.messages)
         self.request_ids = RequestIds()
@@ -117,7 +118,7 @@ class WebSocketClient:
         approved = (
             consent.current_decision(self.entry) is consent.ConsentDecision.APPROVED
         )
-        if approved and self.connection_enabled:
+        if approved and self.connection_enabled and not self._shut_down:
             self._connection.start()
 
     async def async_start(self) -> None:
@@ -182,6 +183,7 @@ class WebSocketClient:
 
     async def async_shutdown(self, _event: Event | None = None) -> None:
         """Close the connection because the entry or Home Assistant goes away."""
+        self._shut_down = True
         self.sender.stop()
         await self._connection.stop(CLOSE_GOING_AWAY)
         self.statistics.cancel()

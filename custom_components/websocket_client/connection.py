@@ -11,7 +11,7 @@ every received frame counts as a sign of life.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 import contextlib
 from enum import StrEnum
 import logging
@@ -34,8 +34,15 @@ from .handshake import (
     describe_connect_error,
     open_websocket,
 )
-from .keepalive import KeepAlive
+from .keepalive import KeepAlive, keep_alive_for
 from .matching import text_matches
+from .writing import (
+    end_writes,
+    transport_of,
+    write_message,
+    write_quietly,
+    write_until_ended,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -110,7 +117,11 @@ class WebSocketConnection:
         self._task_factory = task_factory
         self._state = ConnectionState.DISCONNECTED
         self._task: asyncio.Task[None] | None = None
+        # The task that stop() cancelled, until it has ended
+        self._stopping: asyncio.Task[None] | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        # Done when the open connection ends: writes waiting on it fail then
+        self._ended: asyncio.Future[None] | None = None
         self._stop_code: int | None = None
 
     @property
@@ -136,39 +147,48 @@ class WebSocketConnection:
         self._task = self._task_factory(self._run(), f"{self._name} connection")
 
     async def stop(self, close_code: int) -> None:
-        """Close the connection with `close_code`, stop retrying and wait until done."""
-        task, self._task = self._task, None
+        """Close the connection with `close_code`, stop retrying and wait until done.
+
+        Every caller waits until the connection has stopped, also when another
+        stop() is already under way. Going away (1001) is never turned into
+        an ordinary close by a concurrent stop.
+        """
+        task = self._task or self._stopping
         if task is None:
             return
-        # The task itself closes an open connection on cancellation, so a
-        # connection that opens while stop() runs cannot escape.
-        self._stop_code = close_code
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        if self._stop_code != aiohttp.WSCloseCode.GOING_AWAY:
+            self._stop_code = close_code
+        if task is self._task:
+            self._task, self._stopping = None, task
+            # The task itself closes an open connection on cancellation, so a
+            # connection that opens while stop() runs cannot escape.
+            task.cancel()
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        finally:
+            if self._stopping is task and task.done():
+                self._stopping = None
 
     async def send_text(self, text: str) -> None:
         """Send one text frame."""
-        ws = self._open_ws()
-        try:
-            await ws.send_str(text)
-        except (aiohttp.ClientError, ConnectionError) as err:
-            raise NotConnectedError from err
+        await self._send(text)
 
     async def send_binary(self, data: bytes) -> None:
         """Send one binary frame."""
-        ws = self._open_ws()
+        await self._send(data)
+
+    async def _send(self, payload: str | bytes) -> None:
+        ws, ended = self._ws, self._ended
+        if ws is None or ended is None or ws.closed:
+            raise NotConnectedError
+        # Nothing may overtake the on-connect messages or the server's login.
+        if self._state is not ConnectionState.CONNECTED:
+            raise NotConnectedError
         try:
-            await ws.send_bytes(data)
+            await write_until_ended(write_message(ws, payload), ended)
         except (aiohttp.ClientError, ConnectionError) as err:
             raise NotConnectedError from err
-
-    def _open_ws(self) -> aiohttp.ClientWebSocketResponse:
-        ws = self._ws
-        # Nothing may overtake the on-connect messages or the server's login.
-        if ws is None or ws.closed or self._state is not ConnectionState.CONNECTED:
-            raise NotConnectedError
-        return ws
 
     def _set_state(self, state: ConnectionState, problem: str | None = None) -> None:
         self._state = state
@@ -211,8 +231,9 @@ class WebSocketConnection:
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> str:
         """Log in, receive until the connection ends; report and return why."""
-        self._ws = ws
-        keep_alive = self._keep_alive_of_new_connection()
+        self._ws, transport = ws, transport_of(ws)
+        self._ended = ended = asyncio.get_running_loop().create_future()
+        keep_alive = keep_alive_for(self.settings, asyncio.get_running_loop().time())
         closed = ConnectionClosed(None, "internal error")
         try:
             if (refused := await self._send_on_connect(ws)) is not None:
@@ -238,51 +259,41 @@ class WebSocketConnection:
                 await close_quietly(
                     ws, self._stop_code or aiohttp.WSCloseCode.OK, STOP_CLOSE_TIMEOUT
                 )
+            end_writes(ended, transport)
             # A connection the server never accepted was an attempt that failed.
             if self._state is ConnectionState.CONNECTED:
                 self._listener.connection_closed(closed)
         return closed.reason
-
-    def _keep_alive_of_new_connection(self) -> KeepAlive:
-        settings = self.settings
-        return KeepAlive(
-            settings.heartbeat,
-            settings.idle_timeout,
-            asyncio.get_running_loop().time(),
-            message_interval=settings.keepalive_interval
-            if settings.keepalive_message is not None
-            else 0,
-            login_timeout=None
-            if settings.on_connect_reply is None
-            else settings.on_connect_timeout,
-        )
 
     async def _send_on_connect(
         self, ws: aiohttp.ClientWebSocketResponse
     ) -> ConnectionClosed | None:
         """Send the on-connect messages; returns why the connection ends, if it does."""
         for payload in self.settings.on_connect:
-            if not await _write_quietly(_write_message(ws, payload)):
+            if not await write_quietly(write_message(ws, payload)):
                 return lost(ws)
         return None
 
     def _check_login(
         self, keep_alive: KeepAlive, payload: str | bytes, now: float
-    ) -> None:
-        if text_matches(self.settings.on_connect_reply, payload):
-            keep_alive.logged_in(now)
-            self._set_state(ConnectionState.CONNECTED)
+    ) -> bool:
+        """Whether `payload` is the server accepting the on-connect messages."""
+        if not text_matches(self.settings.on_connect_reply, payload):
+            return False
+        keep_alive.logged_in(now)
+        self._set_state(ConnectionState.CONNECTED)
+        return True
 
     async def _receive_until_closed(
         self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
     ) -> ConnectionClosed:
         loop = asyncio.get_running_loop()
-        settings = self.settings
         listener = self._listener
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         # aiohttp lets a compressed message one byte over its limit through.
-        max_size = settings.max_message_size
+        max_size = self.settings.max_message_size
         burst, busy = 0, 0.0
+        deadline = keep_alive.next_deadline()
         while True:
             burst += 1
             if burst == MAX_BURST or busy >= MAX_BURST_SECONDS:
@@ -291,24 +302,28 @@ class WebSocketConnection:
                 burst, busy = 0, 0.0
                 await asyncio.sleep(0)
             try:
-                msg = await ws.receive(timeout=keep_alive.receive_timeout(loop.time()))
+                msg = await ws.receive(timeout=_seconds_until(deadline, loop.time()))
             except TimeoutError:
-                if (
-                    closed := await self._keep_alive(ws, keep_alive, loop.time())
-                ) is not None:
+                pass
+            else:
+                now = keep_alive.last_frame = loop.time()
+                if msg.type is text or msg.type is binary:
+                    if max_size and len(msg.data) > max_size:
+                        return await close_too_big(ws)
+                    listener.message_received(msg.data)
+                    busy += loop.time() - now
+                    if keep_alive.logging_in and self._check_login(
+                        keep_alive, msg.data, now
+                    ):
+                        deadline = keep_alive.next_deadline()
+                elif (closed := await self._control(ws, msg, keep_alive)) is not None:
                     return closed
-                continue
-            keep_alive.last_frame = loop.time()
-            msg_type = msg.type
-            if msg_type is text or msg_type is binary:
-                if max_size and len(msg.data) > max_size:
-                    return await close_too_big(ws)
-                listener.message_received(msg.data)
-                busy += loop.time() - keep_alive.last_frame
-                if keep_alive.login_deadline is not None:
-                    self._check_login(keep_alive, msg.data, keep_alive.last_frame)
-            elif (closed := await self._control(ws, msg, keep_alive)) is not None:
-                return closed
+            # Buffered frames never let receive() time out: during a flood
+            # the deadlines are checked here, after each frame.
+            if deadline is not None and loop.time() >= deadline:
+                if (closed := await self._keep_alive(ws, keep_alive)) is not None:
+                    return closed
+                deadline = keep_alive.next_deadline()
 
     async def _control(
         self,
@@ -318,7 +333,7 @@ class WebSocketConnection:
     ) -> ConnectionClosed | None:
         """Answer a ping, time a pong; returns why the connection ends, if it does."""
         if msg.type is aiohttp.WSMsgType.PING:
-            if not await _write_quietly(ws.pong(msg.data)):
+            if not await write_quietly(ws.pong(msg.data)):
                 return lost(ws)
         elif msg.type is aiohttp.WSMsgType.PONG:
             round_trip = keep_alive.pong_received(keep_alive.last_frame)
@@ -329,16 +344,19 @@ class WebSocketConnection:
         return None
 
     async def _keep_alive(
-        self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive, now: float
+        self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
     ) -> ConnectionClosed | None:
         """Act on a passed deadline; returns why the connection ends, if it does."""
+        now = asyncio.get_running_loop().time()
         if keep_alive.idle_expired(now):
+            end_writes(self._ended)  # the server is gone: stop waiting for it
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
             return ConnectionClosed(
                 aiohttp.WSCloseCode.GOING_AWAY,
                 f"no traffic from the server for {keep_alive.idle_timeout:g} s",
             )
         if keep_alive.pong_missing(now):
+            end_writes(self._ended)
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
             return ConnectionClosed(CLOSE_ABNORMAL, "no answer to the heartbeat ping")
         if keep_alive.login_expired(now):
@@ -350,12 +368,12 @@ class WebSocketConnection:
             )
         if keep_alive.ping_due(now):
             keep_alive.ping_sent = now
-            if not await _write_quietly(ws.ping()):
+            if not await write_quietly(ws.ping()):
                 return lost(ws)
         message = self.settings.keepalive_message
         if message is not None and keep_alive.message_due(now):
             keep_alive.message_sent(now)
-            if not await _write_quietly(_write_message(ws, message)):
+            if not await write_quietly(write_message(ws, message)):
                 return lost(ws)
         return None
 
@@ -367,22 +385,6 @@ class WebSocketConnection:
         return interval - interval * RETRY_JITTER * random.random()  # noqa: S311
 
 
-def _write_message(
-    ws: aiohttp.ClientWebSocketResponse, payload: str | bytes
-) -> Awaitable[None]:
-    if isinstance(payload, bytes):
-        return ws.send_bytes(payload)
-    return ws.send_str(payload)
-
-
-async def _write_quietly(write: Awaitable[None]) -> bool:
-    """Write a frame; False when the connection is going away meanwhile.
-
-    The peer may reset the connection at any instant: that is a lost
-    connection, not an error.
-    """
-    try:
-        await write
-    except (aiohttp.ClientError, ConnectionError):
-        return False
-    return True
+def _seconds_until(deadline: float | None, now: float) -> float | None:
+    """The receive timeout: until `deadline`, None when nothing is watched."""
+    return None if deadline is None else max(deadline - now, 0.001)

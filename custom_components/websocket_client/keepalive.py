@@ -6,6 +6,8 @@ from a slow one.
 
 from __future__ import annotations
 
+from .handshake import ConnectionSettings
+
 
 class KeepAlive:
     """Deadlines of one open connection; 0 (or None) turns a watch off."""
@@ -44,8 +46,14 @@ class KeepAlive:
         self.next_message = now + message_interval
         self.login_deadline = None if login_timeout is None else now + login_timeout
 
-    def receive_timeout(self, now: float) -> float | None:
-        """Seconds until the next deadline, None when nothing is watched."""
+    def next_deadline(self) -> float | None:
+        """Loop time of the next deadline, None when nothing is watched.
+
+        Frames, pongs, pings and keep-alive messages only move deadlines
+        later, so a value taken earlier is never too late to act on (acting
+        early finds nothing due). Only the login can bring one nearer: ask
+        again after it.
+        """
         deadlines: list[float] = []
         if self.idle_timeout:
             deadlines.append(self.last_frame + self.idle_timeout)
@@ -57,9 +65,7 @@ class KeepAlive:
             deadlines.append(self.login_deadline)
         elif self.message_interval:
             deadlines.append(self.next_message)
-        if not deadlines:
-            return None
-        return max(min(deadlines) - now, 0.001)
+        return min(deadlines) if deadlines else None
 
     def pong_deadline(self, ping_sent: float) -> float:
         """When the answer to a ping sent at `ping_sent` is overdue."""
@@ -113,3 +119,18 @@ class KeepAlive:
     def message_sent(self, now: float) -> None:
         """A keep-alive message went out at `now`."""
         self.next_message = now + self.message_interval
+
+
+def keep_alive_for(settings: ConnectionSettings, now: float) -> KeepAlive:
+    """The deadlines of a connection with `settings`, opened at loop time `now`."""
+    return KeepAlive(
+        settings.heartbeat,
+        settings.idle_timeout,
+        now,
+        message_interval=settings.keepalive_interval
+        if settings.keepalive_message is not None
+        else 0,
+        login_timeout=None
+        if settings.on_connect_reply is None
+        else settings.on_connect_timeout,
+    )

@@ -1,0 +1,81 @@
+"""Writing frames to an open connection, which may go away at any instant.
+
+Plain aiohttp, no Home Assistant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Coroutine
+from typing import Any
+
+import aiohttp
+
+
+def write_message(
+    ws: aiohttp.ClientWebSocketResponse, payload: str | bytes
+) -> Coroutine[Any, Any, None]:
+    """Write `payload` as a binary (bytes) or text (str) frame."""
+    if isinstance(payload, bytes):
+        return ws.send_bytes(payload)
+    return ws.send_str(payload)
+
+
+async def write_quietly(write: Awaitable[None]) -> bool:
+    """Write a frame; False when the connection is going away meanwhile.
+
+    The peer may reset the connection at any instant: that is a lost
+    connection, not an error.
+    """
+    try:
+        await write
+    except (aiohttp.ClientError, ConnectionError):
+        return False
+    return True
+
+
+async def write_until_ended(
+    write: Coroutine[Any, Any, None], ended: asyncio.Future[None]
+) -> None:
+    """Write a frame; ConnectionResetError when the connection ends first.
+
+    A peer that keeps TCP open but stops reading leaves a write waiting for
+    room in the socket; nothing but the end of the connection ends that wait.
+    """
+    # Eager: a write that finds room completes here, without a task switch.
+    writing = asyncio.Task(write, loop=asyncio.get_running_loop(), eager_start=True)
+    if writing.done():
+        writing.result()
+        return
+    try:
+        await asyncio.wait((writing, ended), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not writing.done():
+            writing.cancel()  # the caller gave up, or the connection ended
+    # A write that returned because the socket was dropped wrote nothing.
+    if ended.done():
+        raise ConnectionResetError("connection ended while writing")
+    writing.result()
+
+
+def transport_of(ws: aiohttp.ClientWebSocketResponse) -> asyncio.Transport | None:
+    """The socket transport under `ws`, None where aiohttp does not tell.
+
+    aiohttp has no public way to drop a WebSocket's socket at once (close()
+    lets unsent data drain first); its private `_conn` (3.11 to 3.13) leads
+    there. Guarded: without it, ended writes still end, only the socket
+    waits for TCP to give up.
+    """
+    transport = getattr(getattr(ws, "_conn", None), "transport", None)
+    return transport if isinstance(transport, asyncio.Transport) else None
+
+
+def end_writes(
+    ended: asyncio.Future[None] | None, transport: asyncio.Transport | None = None
+) -> None:
+    """Make writes still waiting on a connection fail; drop its socket, if given."""
+    if ended is not None and not ended.done():
+        ended.set_result(None)
+    if transport is not None:
+        # Unsent data would keep the socket of a peer that stopped reading.
+        transport.abort()
