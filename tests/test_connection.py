@@ -422,6 +422,39 @@ async def test_login_without_reply_is_an_outage(
     assert listener.closed == []
 
 
+async def refuse_login(ws: web.WebSocketResponse) -> None:
+    """Answer the first message as a server refusing a token does, then close."""
+    await ws.receive()
+    await ws.send_str('{"type":"auth_invalid"}')
+    await ws.close(code=4001, message=b"invalid token")
+
+
+async def test_login_refused_by_closing_says_so(
+    session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
+) -> None:
+    """The server closes instead of accepting: an outage that names the login."""
+    ws_server.on_connect = refuse_login
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(ws_server.url),
+            on_connect=("token",),
+            on_connect_reply={"type": "auth_ok"},
+        ),
+        listener,
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: len(listener.problems()) >= 2)
+    finally:
+        await connection.stop(1000)
+    assert set(listener.problems()) == {
+        "the server did not accept the on-connect messages (invalid token)"
+    }
+    assert listener.closed == []
+
+
 async def test_keepalive_messages_while_connected(
     session: aiohttp.ClientSession, ws_server: RecordingWebSocketServer
 ) -> None:

@@ -20,7 +20,14 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.websocket_client.bus import EVENT_CONNECTED
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
-from .conftest import EntryFactory, status_changes, wait_connected
+from .conftest import (
+    LAST_ERROR,
+    STATUS,
+    EntryFactory,
+    state_of,
+    status_changes,
+    wait_connected,
+)
 from .home_assistant_server import HomeAssistantServer, command, log_in
 from .processes import listening_addresses
 from .ws_server import wait_until
@@ -164,3 +171,31 @@ async def test_login_requests_and_subscription_across_a_restart(
     assert server.token not in caplog.text
     assert server.token not in repr([event.data for event in messages])
     assert server.token not in repr(hass.states.async_all())
+
+
+async def test_wrong_token_is_an_outage_that_says_so(
+    hass: HomeAssistant,
+    home_assistant_server: HomeAssistantServer,
+    add_entry: EntryFactory,
+) -> None:
+    """auth_invalid, then the server closes: never connected, Last error says why."""
+    server = home_assistant_server
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    await add_entry(
+        url=server.url,
+        options={
+            "on_connect": [{"json": {"type": "auth", "access_token": "wrong"}}],
+            "on_connect_reply": {"type": "auth_ok"},
+            "retry_interval": 0.5,
+        },
+    )
+    await wait_until(
+        lambda: (
+            sum(event.data["json"]["type"] == "auth_invalid" for event in messages) >= 2
+        ),
+        timeout=30,
+    )
+    assert state_of(hass, LAST_ERROR) == (
+        "the server did not accept the on-connect messages (closed by the server)"
+    )
+    assert state_of(hass, STATUS) != "connected"

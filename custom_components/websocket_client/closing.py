@@ -15,6 +15,7 @@ from .handshake import close_quietly
 CLOSE_ABNORMAL: Final = 1006
 REASON_TOO_BIG: Final = "message larger than the maximum message size"
 REASON_LOST: Final = "connection lost"
+REASON_NOT_ACCEPTED: Final = "the server did not accept the on-connect messages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,25 @@ async def close_too_big(ws: aiohttp.ClientWebSocketResponse) -> ConnectionClosed
     """Close because a message exceeded the maximum message size."""
     await close_quietly(ws, aiohttp.WSCloseCode.MESSAGE_TOO_BIG)
     return ConnectionClosed(aiohttp.WSCloseCode.MESSAGE_TOO_BIG, REASON_TOO_BIG)
+
+
+def login_not_accepted(timeout: float) -> ConnectionClosed:
+    """The server sent no reply matching the login within `timeout` seconds."""
+    return ConnectionClosed(
+        aiohttp.WSCloseCode.GOING_AWAY, f"{REASON_NOT_ACCEPTED} within {timeout:g} s"
+    )
+
+
+def before_login(closed: ConnectionClosed) -> ConnectionClosed:
+    """An end while the login reply was awaited: a refused login, most likely.
+
+    Servers such as Home Assistant answer a wrong token and close at once.
+    """
+    if closed.reason.startswith(REASON_NOT_ACCEPTED):
+        return closed
+    return ConnectionClosed(
+        closed.close_code, f"{REASON_NOT_ACCEPTED} ({closed.reason})"
+    )
 
 
 def describe_end(

@@ -23,8 +23,10 @@ import aiohttp
 from .closing import (
     CLOSE_ABNORMAL,
     ConnectionClosed,
+    before_login,
     close_too_big,
     describe_end,
+    login_not_accepted,
     lost,
 )
 from .handshake import (
@@ -245,6 +247,8 @@ class WebSocketConnection:
                     else ConnectionState.CONNECTED
                 )
                 closed = await self._receive_until_closed(ws, keep_alive)
+                if keep_alive.logging_in:
+                    closed = before_login(closed)
         except asyncio.CancelledError:
             closed = ConnectionClosed(self._stop_code, "closed by Home Assistant")
             raise
@@ -361,11 +365,7 @@ class WebSocketConnection:
             return ConnectionClosed(CLOSE_ABNORMAL, "no answer to the heartbeat ping")
         if keep_alive.login_expired(now):
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
-            return ConnectionClosed(
-                aiohttp.WSCloseCode.GOING_AWAY,
-                "the server did not accept the on-connect messages within "
-                f"{self.settings.on_connect_timeout:g} s",
-            )
+            return login_not_accepted(self.settings.on_connect_timeout)
         if keep_alive.ping_due(now):
             keep_alive.ping_sent = now
             if not await write_quietly(ws.ping()):
