@@ -16,7 +16,13 @@ from unittest.mock import ANY, PropertyMock, patch
 from homeassistant.auth.models import User
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
-from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant
+from homeassistant.core import (
+    Context,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    callback,
+)
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
@@ -133,6 +139,7 @@ def status_changes(
     """Loop times at which a Status sensor changes to `status`, from now on."""
     times: list[float] = []
 
+    @callback  # in the loop, in order: a plain function would run in a thread
     def _on_change(event: Event[EventStateChangedData]) -> None:
         new = event.data["new_state"]
         if event.data["entity_id"] == entity_id and new and new.state == status:

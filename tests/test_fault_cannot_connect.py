@@ -11,11 +11,10 @@ from collections.abc import AsyncGenerator
 import itertools
 import logging
 
-from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.core import HomeAssistant
 import pytest
 
-from .conftest import STATUS, EntryFactory, state_of
+from .conftest import STATUS, EntryFactory, state_of, status_changes
 from .raw_peer import RawPeer, drain_until_closed
 from .ws_server import RecordingWebSocketServer, wait_until
 
@@ -36,15 +35,7 @@ def count_outage_lines(log: pytest.LogCaptureFixture) -> int:
 
 def attempts(hass: HomeAssistant) -> list[float]:
     """Loop times at which the Status sensor went to connecting."""
-    times: list[float] = []
-
-    def _on_change(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if event.data["entity_id"] == STATUS and new and new.state == "connecting":
-            times.append(hass.loop.time())
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, _on_change)
-    return times
+    return status_changes(hass, "connecting")
 
 
 async def assert_retried_and_logged_once(
