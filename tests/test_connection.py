@@ -23,7 +23,15 @@ from custom_components.websocket_client.handshake import (
 )
 
 from .conftest import PeerStarter
-from .raw_peer import OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, frame, read_frame
+from .raw_peer import (
+    OP_CLOSE,
+    OP_PING,
+    OP_PONG,
+    OP_TEXT,
+    drain_until_closed,
+    frame,
+    read_frame,
+)
 from .ws_server import RecordingWebSocketServer, wait_until
 
 # Longest a flooding peer floods, should the client never answer
@@ -347,6 +355,68 @@ async def test_concurrent_stops_all_wait_and_going_away_wins(
     assert state_after_shutdown is ConnectionState.DISCONNECTED
     assert listener.closed == [ConnectionClosed(1001, "closed by Home Assistant")]
     await wait_until(lambda: ws_server.client_close_codes == [1001])
+
+
+class FloodWithoutClosing:
+    """A peer script: floods the first connection until the client closes it.
+
+    It never answers the closing handshake; later connections stay quiet.
+    """
+
+    def __init__(self) -> None:
+        """No connection yet."""
+        self.connections = 0
+
+    async def __call__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """Flood (first connection only) until a close frame arrives."""
+        self.connections += 1
+        if self.connections > 1:
+            await drain_until_closed(reader)
+            return
+        closing = asyncio.create_task(self._until_close(reader))
+        chunk = frame(OP_TEXT, b'{"type":"tick"}') * 100
+        while not closing.done():
+            writer.write(chunk)
+            await writer.drain()
+            await asyncio.sleep(0)  # drain() returns at once while there is room
+        await drain_until_closed(reader)
+
+    @staticmethod
+    async def _until_close(reader: asyncio.StreamReader) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while (await read_frame(reader))[0] != OP_CLOSE:
+                pass
+
+
+async def test_start_during_a_stop_begins_once_stopped(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """Switched off and on at once: the old connection has ended before the new.
+
+    The old connection, stopped amid a flood, waits for a closing handshake
+    the peer never answers: its whole close timeout.
+    """
+    peer = await start_peer(FloodWithoutClosing())
+    listener = RecordingListener()
+    connection = WebSocketConnection(session, settings(peer.url), listener)
+    connection.start()
+    await wait_until(lambda: connection.is_connected)
+    stopping = asyncio.create_task(connection.stop(1000))
+    await asyncio.sleep(0)  # stop() has cancelled the connection, which is closing
+    connection.start()
+    await stopping
+    await wait_until(lambda: peer.connections == 2 and connection.is_connected)
+    await connection.stop(1000)
+    assert states_of(listener) == [
+        ConnectionState.CONNECTING,
+        ConnectionState.CONNECTED,
+        ConnectionState.DISCONNECTED,
+        ConnectionState.CONNECTING,
+        ConnectionState.CONNECTED,
+        ConnectionState.DISCONNECTED,
+    ]
 
 
 def states_of(listener: RecordingListener) -> list[ConnectionState]:

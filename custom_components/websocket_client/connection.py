@@ -146,7 +146,9 @@ class WebSocketConnection:
         if self._task is not None:
             return
         self._stop_code = None
-        self._task = self._task_factory(self._run(), f"{self._name} connection")
+        self._task = self._task_factory(
+            self._run(self._stopping), f"{self._name} connection"
+        )
 
     async def stop(self, close_code: int) -> None:
         """Close the connection with `close_code`, stop retrying and wait until done.
@@ -182,7 +184,7 @@ class WebSocketConnection:
 
     async def _send(self, payload: str | bytes) -> None:
         ws, ended = self._ws, self._ended
-        if ws is None or ended is None or ws.closed:
+        if ws is None or ended is None or ended.done() or ws.closed:
             raise NotConnectedError
         # Nothing may overtake the on-connect messages or the server's login.
         if self._state is not ConnectionState.CONNECTED:
@@ -196,7 +198,10 @@ class WebSocketConnection:
         self._state = state
         self._listener.connection_state_changed(state, problem)
 
-    async def _run(self) -> None:
+    async def _run(self, stopping: asyncio.Task[None] | None) -> None:
+        if stopping is not None:
+            # The stopped connection reports its end before this one begins.
+            await asyncio.wait((stopping,))
         state, problem = ConnectionState.DISCONNECTED, None
         try:
             problem = await self._connect_until_rejected()
@@ -238,17 +243,7 @@ class WebSocketConnection:
         keep_alive = keep_alive_for(self.settings, asyncio.get_running_loop().time())
         closed = ConnectionClosed(None, "internal error")
         try:
-            if (refused := await self._send_on_connect(ws)) is not None:
-                closed = refused
-            else:
-                self._set_state(
-                    ConnectionState.LOGGING_IN
-                    if keep_alive.logging_in
-                    else ConnectionState.CONNECTED
-                )
-                closed = await self._receive_until_closed(ws, keep_alive)
-                if keep_alive.logging_in:
-                    closed = before_login(closed)
+            closed = await self._converse(ws, keep_alive)
         except asyncio.CancelledError:
             closed = ConnectionClosed(self._stop_code, "closed by Home Assistant")
             raise
@@ -257,26 +252,35 @@ class WebSocketConnection:
             _LOGGER.exception("Unexpected error while receiving")
         finally:
             self._ws = None
-            if not ws.closed:
-                # A peer busy sending may never answer the closing handshake;
-                # stopping must not wait for it.
-                await close_quietly(
-                    ws, self._stop_code or aiohttp.WSCloseCode.OK, STOP_CLOSE_TIMEOUT
-                )
-            end_writes(ended, transport)
-            # A connection the server never accepted was an attempt that failed.
-            if self._state is ConnectionState.CONNECTED:
-                self._listener.connection_closed(closed)
+            try:
+                if not ws.closed:
+                    # A peer busy sending may never answer the closing handshake;
+                    # stopping must not wait for it.
+                    await close_quietly(
+                        ws,
+                        self._stop_code or aiohttp.WSCloseCode.OK,
+                        STOP_CLOSE_TIMEOUT,
+                    )
+            finally:  # also when a stop() cancels the closing
+                end_writes(ended, transport)
+                # A connection the server never accepted was an attempt that failed.
+                if self._state is ConnectionState.CONNECTED:
+                    self._listener.connection_closed(closed)
         return closed.reason
 
-    async def _send_on_connect(
-        self, ws: aiohttp.ClientWebSocketResponse
-    ) -> ConnectionClosed | None:
-        """Send the on-connect messages; returns why the connection ends, if it does."""
+    async def _converse(
+        self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
+    ) -> ConnectionClosed:
+        """Send the on-connect messages, then receive until the connection ends."""
         for payload in self.settings.on_connect:
             if not await write_quietly(write_message(ws, payload)):
                 return lost(ws)
-        return None
+        logging_in = keep_alive.logging_in
+        self._set_state(
+            ConnectionState.LOGGING_IN if logging_in else ConnectionState.CONNECTED
+        )
+        closed = await self._receive_until_closed(ws, keep_alive)
+        return before_login(closed) if keep_alive.logging_in else closed
 
     def _check_login(
         self, keep_alive: KeepAlive, payload: str | bytes, now: float

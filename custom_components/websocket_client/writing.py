@@ -43,19 +43,39 @@ async def write_until_ended(
     room in the socket; nothing but the end of the connection ends that wait.
     """
     # Eager: a write that finds room completes here, without a task switch.
-    writing = asyncio.Task(write, loop=asyncio.get_running_loop(), eager_start=True)
-    if writing.done():
-        writing.result()
-        return
-    try:
-        await asyncio.wait((writing, ended), return_when=asyncio.FIRST_COMPLETED)
-    finally:
+    writing = asyncio.Task(
+        _written(write, ended), loop=asyncio.get_running_loop(), eager_start=True
+    )
+    if not writing.done():
+        # A write given up on may still fail later: read it, or asyncio logs
+        # "Task exception was never retrieved".
+        writing.add_done_callback(_read_outcome)
+        try:
+            await asyncio.wait((writing, ended), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not writing.done():
+                writing.cancel()  # the caller gave up, or the connection ended
         if not writing.done():
-            writing.cancel()  # the caller gave up, or the connection ended
-    # A write that returned because the socket was dropped wrote nothing.
-    if ended.done():
+            raise ConnectionResetError("connection ended while writing")
+    if not writing.result():
         raise ConnectionResetError("connection ended while writing")
-    writing.result()
+
+
+async def _written(
+    write: Coroutine[Any, Any, None], ended: asyncio.Future[None]
+) -> bool:
+    """Write; whether the connection was still there when the write returned.
+
+    A write that returns after the socket was dropped wrote nothing; one that
+    returned before was handed to the link, and must not be sent again.
+    """
+    await write
+    return not ended.done()
+
+
+def _read_outcome(task: asyncio.Task[bool]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def transport_of(ws: aiohttp.ClientWebSocketResponse) -> asyncio.Transport | None:

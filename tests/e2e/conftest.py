@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 import json
 import os
 from pathlib import Path
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
+import urllib.error
 import urllib.request
 
 import pytest
@@ -137,8 +139,16 @@ class HomeAssistantProcess:
             return json.loads(body) if body else None
 
     def state(self, entity_id: str) -> str:
-        """An entity's state as Home Assistant itself holds it (not the frontend)."""
-        return str(self.api("GET", f"/api/states/{entity_id}")["state"])
+        """An entity's state as Home Assistant itself holds it (not the frontend).
+
+        "missing" while the entity does not exist (yet).
+        """
+        try:
+            return str(self.api("GET", f"/api/states/{entity_id}")["state"])
+        except urllib.error.HTTPError as err:
+            if err.code != HTTPStatus.NOT_FOUND:
+                raise
+            return "missing"
 
 
 @pytest.fixture(scope="session")
