@@ -37,8 +37,8 @@ from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.websocket_client.connection import url_origin
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
-from custom_components.websocket_client.url import url_origin
 
 from .conftest import ROOT, SMOKE, BenchServer, Broker, free_port, record
 

@@ -35,6 +35,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.types import PropertyPath, SerializableData
 import voluptuous as vol
 
+from custom_components.websocket_client.connection import url_origin
 from custom_components.websocket_client.consent import (
     CONF_CONSENT,
     CONSENT_DECIDED_AT,
@@ -44,7 +45,6 @@ from custom_components.websocket_client.consent import (
 )
 from custom_components.websocket_client.const import CONF_ACCESS_REASON, DOMAIN
 from custom_components.websocket_client.options import CONF_RETRY_INTERVAL
-from custom_components.websocket_client.url import url_origin
 
 from .certificates import CertificateSet, make_certificates
 from .home_assistant_server import HomeAssistantServer

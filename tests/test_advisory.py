@@ -15,9 +15,12 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.websocket_client import advisory
-from custom_components.websocket_client.advisory import issue_id_for
+from custom_components.websocket_client import recorder_advice
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.repair_issues import (
+    ISSUE_RECORDED_EVENTS,
+    issue_id,
+)
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
 from .conftest import EntryFactory
@@ -37,7 +40,7 @@ def auto_enable_custom_integrations(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The recorder must start before Home Assistant does."""
-    monkeypatch.setattr(advisory, "HIGH_RATE", TEST_HIGH_RATE)
+    monkeypatch.setattr(recorder_advice, "HIGH_RATE", TEST_HIGH_RATE)
 
 
 async def flood(
@@ -53,7 +56,9 @@ async def flood(
 
 def advice(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
     """The entry's advisory issue, if Repairs shows one."""
-    return ir.async_get(hass).async_get_issue(DOMAIN, issue_id_for(entry.entry_id))
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, issue_id(ISSUE_RECORDED_EVENTS, entry.entry_id)
+    )
 
 
 async def minute_of(
@@ -126,7 +131,9 @@ async def test_no_advice_when_excluded_from_the_recorder(
 
 async def test_fix_flow_for_a_removed_entry(hass: HomeAssistant) -> None:
     """A stale advisory's fix flow aborts."""
-    flow = await async_create_fix_flow(hass, issue_id_for("gone"), {"entry_id": "gone"})
+    flow = await async_create_fix_flow(
+        hass, issue_id(ISSUE_RECORDED_EVENTS, "gone"), {"entry_id": "gone"}
+    )
     flow.hass = hass
     result = await flow.async_step_init()
     assert result["type"] == "abort"

@@ -13,8 +13,12 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.bus import EVENT_CONNECTED, EVENT_DISCONNECTED
-from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.const import (
+    DOMAIN,
+    EVENT_CONNECTED,
+    EVENT_DISCONNECTED,
+    EVENT_MESSAGE,
+)
 from custom_components.websocket_client.options import CONF_HEARTBEAT, CONF_IDLE_TIMEOUT
 
 from .conftest import (
@@ -66,8 +70,9 @@ async def test_reconnects_after_server_closes(
     assert disconnected[0].data == {
         "entry_id": entry.entry_id,
         "name": "Living room",
+        "reason": "closed_by_server",
         "close_code": 1011,
-        "reason": "server restarting",
+        "server_reason": "server restarting",
     }
     await wait_until(lambda: len(connected) == 2)
     await wait_connected(hass)
@@ -116,7 +121,7 @@ async def test_idle_timeout_drops_and_reconnects(
     await wait_connected(hass)
     await wait_until(lambda: len(disconnected) == 1)
     assert disconnected[0].data["close_code"] == 1001
-    assert disconnected[0].data["reason"] == "no traffic from the server for 0.3 s"
+    assert disconnected[0].data["reason"] == "idle"
     await wait_until(lambda: ws_server.handshakes >= 2)
 
 

@@ -11,16 +11,15 @@ import aiohttp
 from aiohttp import WSMsgType, web
 import pytest
 
-from custom_components.websocket_client.closing import ConnectionClosed
 from custom_components.websocket_client.connection import (
+    ConnectionEnd,
+    ConnectionSettings,
     ConnectionState,
+    EndReason,
     NotConnectedError,
     WebSocketConnection,
 )
-from custom_components.websocket_client.handshake import (
-    ConnectionSettings,
-    describe_connect_error,
-)
+from custom_components.websocket_client.connection.handshake import connect_failure
 
 from .conftest import PeerStarter
 from .raw_peer import (
@@ -43,20 +42,20 @@ class RecordingListener:
 
     def __init__(self) -> None:
         """Start with nothing recorded."""
-        self.states: list[tuple[ConnectionState, str | None]] = []
-        self.closed: list[ConnectionClosed] = []
+        self.states: list[tuple[ConnectionState, ConnectionEnd | None]] = []
+        self.closed: list[ConnectionEnd] = []
         self.texts: list[str] = []
         self.binaries: list[bytes] = []
         self.round_trips: list[float] = []
         self.fail_on_text = False
 
     def connection_state_changed(
-        self, state: ConnectionState, problem: str | None
+        self, state: ConnectionState, end: ConnectionEnd | None
     ) -> None:
         """Record a state change."""
-        self.states.append((state, problem))
+        self.states.append((state, end))
 
-    def connection_closed(self, closed: ConnectionClosed) -> None:
+    def connection_closed(self, closed: ConnectionEnd) -> None:
         """Record the end of a link."""
         self.closed.append(closed)
 
@@ -73,12 +72,12 @@ class RecordingListener:
         """Record a heartbeat round trip."""
         self.round_trips.append(round_trip)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[ConnectionEnd]:
         """Every reported reason for waiting to retry."""
         return [
-            problem
-            for state, problem in self.states
-            if state is ConnectionState.WAITING_TO_RETRY and problem
+            end
+            for state, end in self.states
+            if state is ConnectionState.WAITING_TO_RETRY and end
         ]
 
 
@@ -146,7 +145,10 @@ async def test_http_error_on_upgrade_is_retried(
     connection = WebSocketConnection(session, settings(url + "?token=x"), listener)
     await run_until(connection, listener, 2)
     await runner.cleanup()
-    assert listener.problems()[:2] == ["handshake rejected: HTTP 404"] * 2
+    assert (
+        listener.problems()[:2]
+        == [ConnectionEnd(EndReason.HTTP_STATUS, http_status=404)] * 2
+    )
     assert listener.states[-1] == (ConnectionState.DISCONNECTED, None)
 
 
@@ -168,11 +170,11 @@ async def test_upgrade_never_answered_times_out(session: aiohttp.ClientSession) 
         writer.close()
     server.close()
     await server.wait_closed()
-    assert listener.problems()[0] == "no answer within 0.2 s"
+    assert listener.problems()[0] == ConnectionEnd(EndReason.TIMEOUT)
 
 
 async def test_connection_refused(session: aiohttp.ClientSession) -> None:
-    """Nobody listening: the reason names host and port, and it retries."""
+    """Nobody listening: refused (ECONNREFUSED), and it retries."""
     server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     server.close()
@@ -182,7 +184,10 @@ async def test_connection_refused(session: aiohttp.ClientSession) -> None:
         session, settings(f"ws://127.0.0.1:{port}/"), listener
     )
     await run_until(connection, listener, 2)
-    assert listener.problems()[0].startswith(f"cannot connect to 127.0.0.1:{port}")
+    assert (
+        listener.problems()[:2]
+        == [ConnectionEnd(EndReason.REFUSED, error="ECONNREFUSED")] * 2
+    )
 
 
 async def test_heartbeat_without_pong_drops_link(
@@ -202,20 +207,18 @@ async def test_heartbeat_without_pong_drops_link(
     connection = WebSocketConnection(session, settings(url, heartbeat=0.1), listener)
     await run_until(connection, listener, 1)
     await runner.cleanup()
-    assert listener.closed[0] == ConnectionClosed(
-        1006, "no answer to the heartbeat ping"
-    )
+    assert listener.closed[0] == ConnectionEnd(EndReason.NO_HEARTBEAT_ANSWER, 1006)
 
 
 @pytest.mark.parametrize(
     ("frame", "reason", "code"),
     [
-        (b"x" * 1025, "message larger than the maximum message size", 1009),
-        (b"\xff\xfe", "text message that is not valid UTF-8", 1007),
+        (b"x" * 1025, EndReason.TOO_BIG, 1009),
+        (b"\xff\xfe", EndReason.INVALID_TEXT, 1007),
     ],
 )
 async def test_bad_frames_end_link_and_reconnect(
-    session: aiohttp.ClientSession, frame: bytes, reason: str, code: int
+    session: aiohttp.ClientSession, frame: bytes, reason: EndReason, code: int
 ) -> None:
     """Oversized or invalid text frames close the link with the right code."""
     handshakes = 0
@@ -236,7 +239,7 @@ async def test_bad_frames_end_link_and_reconnect(
     connection = WebSocketConnection(session, settings(url), listener)
     await run_until(connection, listener, 2)
     await runner.cleanup()
-    assert listener.closed[0] == ConnectionClosed(code, reason)
+    assert listener.closed[0] == ConnectionEnd(reason, code)
     assert handshakes >= 2
     assert listener.texts == []
 
@@ -261,7 +264,7 @@ async def test_message_of_exactly_the_maximum_size_is_accepted(
     await wait_until(lambda: len(listener.texts) == 1)
     await connection.stop(1001)
     await runner.cleanup()
-    assert listener.closed == [ConnectionClosed(1001, "closed by Home Assistant")]
+    assert listener.closed == [ConnectionEnd(EndReason.CLOSED_BY_HOME_ASSISTANT, 1001)]
 
 
 async def test_abrupt_disconnect_and_listener_errors(
@@ -285,7 +288,7 @@ async def test_abrupt_disconnect_and_listener_errors(
     listener.fail_on_text = True
     connection = WebSocketConnection(session, settings(url), listener)
     await run_until(connection, listener, 1)
-    assert listener.closed[0] == ConnectionClosed(None, "internal error")
+    assert listener.closed[0] == ConnectionEnd(EndReason.ERROR, error="RuntimeError")
 
     listener = RecordingListener()
     connection = WebSocketConnection(session, settings(url), listener)
@@ -293,6 +296,7 @@ async def test_abrupt_disconnect_and_listener_errors(
     await runner.cleanup()
     assert listener.texts == ["boom"]
     assert listener.closed[0].close_code == 1006
+    assert listener.closed[0].reason is EndReason.LOST
 
 
 async def test_send_before_connect_and_binary_roundtrip(
@@ -324,15 +328,19 @@ async def test_send_before_connect_and_binary_roundtrip(
     await runner.cleanup()
 
 
-def test_connect_error_descriptions() -> None:
-    """Reasons are short, specific and never contain the URL."""
-    cfg = settings("ws://user:secret@h/?token=t")
-    assert describe_connect_error(aiohttp.ServerDisconnectedError(), cfg) == (
-        "server closed the connection during the handshake"
+def test_connect_failures_are_data() -> None:
+    """Why an attempt failed is a reason and a name, never a sentence."""
+    assert connect_failure(aiohttp.ServerDisconnectedError()) == ConnectionEnd(
+        EndReason.HANDSHAKE_CLOSED
     )
-    assert describe_connect_error(OSError(5, "I/O error"), cfg) == "I/O error"
-    assert describe_connect_error(aiohttp.ClientPayloadError(), cfg) == (
-        "connection error (ClientPayloadError)"
+    assert connect_failure(OSError(5, "I/O error")) == ConnectionEnd(
+        EndReason.UNREACHABLE, error="EIO"
+    )
+    assert connect_failure(OSError("no errno")) == ConnectionEnd(
+        EndReason.UNREACHABLE, error="OSError"
+    )
+    assert connect_failure(aiohttp.ClientPayloadError()) == ConnectionEnd(
+        EndReason.ERROR, error="ClientPayloadError"
     )
 
 
@@ -353,7 +361,7 @@ async def test_concurrent_stops_all_wait_and_going_away_wins(
 
     _, state_after_shutdown = await asyncio.gather(connection.stop(1000), shut_down())
     assert state_after_shutdown is ConnectionState.DISCONNECTED
-    assert listener.closed == [ConnectionClosed(1001, "closed by Home Assistant")]
+    assert listener.closed == [ConnectionEnd(EndReason.CLOSED_BY_HOME_ASSISTANT, 1001)]
     await wait_until(lambda: ws_server.client_close_codes == [1001])
 
 
@@ -484,9 +492,7 @@ async def test_login_without_reply_is_an_outage(
         await wait_until(lambda: len(listener.problems()) >= 2)
     finally:
         await connection.stop(1000)
-    assert set(listener.problems()) == {
-        "the server did not accept the on-connect messages within 0.2 s"
-    }
+    assert set(listener.problems()) == {ConnectionEnd(EndReason.LOGIN_TIMEOUT, 1001)}
     assert {frame.data for frame in ws_server.frames} == {"hello"}
     # Never connected: no "connection closed" for an attempt that failed.
     assert listener.closed == []
@@ -520,7 +526,7 @@ async def test_login_refused_by_closing_says_so(
     finally:
         await connection.stop(1000)
     assert set(listener.problems()) == {
-        "the server did not accept the on-connect messages (invalid token)"
+        ConnectionEnd(EndReason.LOGIN_REFUSED, 4001, "invalid token")
     }
     assert listener.closed == []
 
@@ -671,9 +677,7 @@ async def test_login_timeout_fires_during_a_flood(
     finally:
         await connection.stop(1000)
     assert flood.answered_during_flood
-    assert listener.problems() == [
-        "the server did not accept the on-connect messages within 0.3 s"
-    ]
+    assert listener.problems() == [ConnectionEnd(EndReason.LOGIN_TIMEOUT, 1001)]
 
 
 async def never_reads(_: asyncio.StreamReader, __: asyncio.StreamWriter) -> None:
@@ -705,6 +709,4 @@ async def test_send_blocked_by_a_peer_that_stopped_reading_ends_with_the_link(
         sending.cancel()
         await connection.stop(1000)
     assert isinstance(sending.exception(), NotConnectedError)
-    assert listener.closed == [
-        ConnectionClosed(1006, "no answer to the heartbeat ping")
-    ]
+    assert listener.closed == [ConnectionEnd(EndReason.NO_HEARTBEAT_ANSWER, 1006)]

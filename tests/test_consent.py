@@ -17,8 +17,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.websocket_client.consent import EVENT_CONSENT
-from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.const import DOMAIN, EVENT_CONSENT
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
 from .conftest import (

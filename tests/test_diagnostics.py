@@ -74,8 +74,8 @@ async def test_diagnostics_hold_no_secrets(
         assert secret not in text
     assert diagnostics["entry"]["options"]["on_connect"] == ["*** 1"]
     assert diagnostics["entry"]["data"]["headers"] == {"X-Api-Key": "***"}
-    assert diagnostics["link"]["url"] == (
+    assert diagnostics["connection"]["url"] == (
         f"ws://***:***@127.0.0.1:{ws_server.port}/ws?token=***"
     )
     assert diagnostics["status"] == "connected"
-    assert diagnostics["link"]["tls"] == "custom CA"
+    assert diagnostics["connection"]["tls"] == "custom CA"

@@ -24,9 +24,13 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.bus import EVENT_CONNECTED, EVENT_DISCONNECTED
-from custom_components.websocket_client.connection import MAX_BURST
-from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.connection.connection import MAX_BURST
+from custom_components.websocket_client.const import (
+    DOMAIN,
+    EVENT_CONNECTED,
+    EVENT_DISCONNECTED,
+    EVENT_MESSAGE,
+)
 
 from .conftest import (
     LAST_ERROR,
@@ -96,7 +100,8 @@ async def test_server_closes(
     await ws_server.close_clients(code, reason.encode())
     await wait_until(lambda: len(disconnected) == 1)
     assert disconnected[0].data["close_code"] == code
-    assert disconnected[0].data["reason"] == reason
+    assert disconnected[0].data["reason"] == "closed_by_server"
+    assert disconnected[0].data["server_reason"] == reason
     await wait_until(lambda: ws_server.handshakes == 2)
     await wait_connected(hass)
     assert log_lines(caplog, "no connection to") == 1
@@ -150,7 +155,7 @@ async def test_silent_server_caught_by_heartbeat(
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     await add_entry(url=peer.url, options={"heartbeat": 0.2, "idle_timeout": 0})
     await wait_until(lambda: len(disconnected) >= 1)
-    assert disconnected[0].data["reason"] == "no answer to the heartbeat ping"
+    assert disconnected[0].data["reason"] == "no_heartbeat_answer"
     await wait_until(lambda: peer.connections >= 2)
     await wait_until(lambda: len(pings_seen) >= 1)
     assert pings_seen[0] == 1
@@ -174,7 +179,7 @@ async def test_silent_server_caught_by_idle_timeout(
     assert disconnected[0].data == {
         **disconnected[0].data,
         "close_code": 1001,
-        "reason": "no traffic from the server for 0.3 s",
+        "reason": "idle",
     }
     await wait_until(lambda: peer.connections >= 2)
 
@@ -275,8 +280,8 @@ async def test_reset_just_as_a_control_frame_is_written(
     # The reset came during the block, before any ping of ours went out
     assert peer.reset_while_blocked
     assert peer.received_before_reset == b""
-    assert [event.data["reason"] for event in disconnected] == ["connection lost"]
-    assert state_of(hass, LAST_ERROR) == "connection lost"
+    assert [event.data["reason"] for event in disconnected] == ["lost"]
+    assert state_of(hass, LAST_ERROR) == "lost"
     assert len(messages) == before_reset.count(b"burst")
     assert loud_lines(caplog) == []
 
@@ -323,7 +328,7 @@ async def test_send_as_the_server_resets(
     assert peer.reset_while_blocked
     await wait_until(lambda: peer.connections == 2)
     await wait_connected(hass)
-    assert [event.data["reason"] for event in disconnected] == ["connection lost"]
+    assert [event.data["reason"] for event in disconnected] == ["lost"]
     assert loud_lines(caplog) == []
 
 
@@ -359,7 +364,7 @@ async def test_unload_as_the_server_resets(
     assert entry.state is ConfigEntryState.NOT_LOADED
     assert peer.reset_while_blocked
     assert [event.data["reason"] for event in disconnected] == [
-        "closed by Home Assistant"
+        "closed_by_home_assistant"
     ]
     assert peer.connections == 1
     assert loud_lines(caplog) == []

@@ -13,8 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.json import json_bytes
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.bus import EVENT_DISCONNECTED
-from custom_components.websocket_client.const import EVENT_MESSAGE
+from custom_components.websocket_client.const import EVENT_DISCONNECTED, EVENT_MESSAGE
 
 from .conftest import EntryFactory, PeerStarter, wait_connected
 from .raw_peer import (
@@ -49,9 +48,7 @@ async def test_oversized_frame_closes_1009_and_reconnects(
     await ws_server.push_text("x" * 1025)
     await wait_until(lambda: len(disconnected) == 1)
     assert disconnected[0].data["close_code"] == 1009
-    assert disconnected[0].data["reason"] == (
-        "message larger than the maximum message size"
-    )
+    assert disconnected[0].data["reason"] == "too_big"
     await wait_until(lambda: ws_server.handshakes == 2)
     await wait_connected(hass)
     await ws_server.push_text("after")

@@ -14,8 +14,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.bus import EVENT_SEND_DROPPED
-from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.const import DOMAIN, EVENT_SEND_DROPPED
 
 from .conftest import EntryFactory, wait_connected
 from .ws_server import RecordingWebSocketServer, wait_until
@@ -142,7 +141,7 @@ async def test_nothing_is_sent_twice_across_a_reconnect(
         await send(hass, entry.entry_id, message=str(n), queue=True)
     ws_server.close_after_frames = 10
     await ws_server.start()
-    await wait_until(lambda: len(entry.runtime_data.sender.outbox) == 0, timeout=10)
+    await wait_until(lambda: entry.runtime_data.queued_messages == 0, timeout=10)
     await wait_until(lambda: ws_server.handshakes >= 2)
     received = [int(frame.data) for frame in ws_server.frames]
     assert received == sorted(set(received))

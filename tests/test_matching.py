@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 
-from custom_components.websocket_client.matching import is_subset, text_matches
+from custom_components.websocket_client.connection.json_subset import (
+    is_subset,
+    text_matches,
+)
 
 
 @pytest.mark.parametrize(

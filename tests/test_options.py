@@ -8,8 +8,8 @@ from homeassistant.const import CONF_URL
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.websocket_client.connection import ConnectionSettings
 from custom_components.websocket_client.const import DOMAIN
-from custom_components.websocket_client.handshake import ConnectionSettings
 from custom_components.websocket_client.options import (
     OPTIONS,
     OPTIONS_BY_KEY,

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from custom_components.websocket_client.outbox import (
+from custom_components.websocket_client.connection.outbox import (
     Outbox,
     OutboxFullError,
     QueuedMessage,

@@ -17,8 +17,11 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.websocket_client.bus import EVENT_CONNECTED
-from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.const import (
+    DOMAIN,
+    EVENT_CONNECTED,
+    EVENT_MESSAGE,
+)
 
 from .conftest import (
     LAST_ERROR,
@@ -195,7 +198,5 @@ async def test_wrong_token_is_an_outage_that_says_so(
         ),
         timeout=30,
     )
-    assert state_of(hass, LAST_ERROR) == (
-        "the server did not accept the on-connect messages (closed by the server)"
-    )
+    assert state_of(hass, LAST_ERROR) == "login_refused"
     assert state_of(hass, STATUS) != "connected"

@@ -13,8 +13,7 @@ import aiohttp
 from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.bus import EVENT_CONNECTED
-from custom_components.websocket_client.const import EVENT_MESSAGE
+from custom_components.websocket_client.const import EVENT_CONNECTED, EVENT_MESSAGE
 
 from .conftest import EntryFactory, wait_connected
 from .mosquitto import (

@@ -215,8 +215,14 @@ async def test_other_http_answers_are_retried(
 ) -> None:
     """404 and 500 are ordinary failures: retried, no reauthentication."""
     ws_server.reject_status = 500
-    entry = await add_entry()
+    await add_entry()
     await wait_until(lambda: ws_server.handshakes >= 3)
     assert state_of(hass, STATUS) in ("waiting_to_retry", "connecting")
-    assert entry.runtime_data.statistics.last_error == "handshake rejected: HTTP 500"
+    assert state_of(hass, "sensor.living_room_last_error") == "http_status"
+    assert (
+        hass.states.get("sensor.living_room_last_error").attributes[  # type: ignore[union-attr]
+            "http_status"
+        ]
+        == 500
+    )
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)

@@ -68,8 +68,13 @@ async def test_diagnostic_sensors(
 
     await ws_server.close_clients(1011, b"maintenance")
     await wait_until(
-        lambda: state_of(hass, "sensor.living_room_last_error") == "maintenance"
+        lambda: state_of(hass, "sensor.living_room_last_error") == "closed_by_server"
     )
+    last_error = hass.states.get("sensor.living_room_last_error")
+    assert last_error is not None
+    assert last_error.attributes["close_code"] == 1011
+    assert last_error.attributes["server_reason"] == "maintenance"
+    assert last_error.attributes["http_status"] is None
 
 
 async def test_status_of_a_denied_entry_and_unload(

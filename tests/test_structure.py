@@ -10,18 +10,18 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "custom_components" / "websocket_client"
+# The socket layer: a library inside the integration
+SOCKET_LAYER = "connection"
 
 # Bottom up. A module imports only from its own layer or the ones below.
 LAYERS: tuple[frozenset[str], ...] = (
-    # The socket: plain asyncio and aiohttp
-    frozenset(
-        {"keepalive", "handshake", "matching", "closing", "writing", "connection"}
-    ),
+    # The socket layer: plain asyncio and aiohttp, a package of its own
+    frozenset({SOCKET_LAYER}),
     # Values and helpers every layer above may use
     frozenset(
-        {"const", "url", "headers", "tls", "errors", "payload", "protocol"}
-        | {"options", "message", "advanced"}
-        | {"consent", "session", "outbox", "health", "device"}
+        {"const", "errors", "payload", "protocol_options", "options", "advanced"}
+        | {"message", "consent", "session", "device", "repair_issues"}
+        | {"listeners", "statistics", "outage_log"}
     ),
     # What the client is made of
     frozenset({"bus", "request", "sender"}),
@@ -31,49 +31,73 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
         {"entity", "event", "sensor", "binary_sensor", "switch", "button"}
         | {"trigger", "device_trigger", "device_condition", "device_action"}
-        | {"services", "advisory", "repairs", "diagnostics", "config_flow"}
+        | {"services", "recorder_advice", "repairs", "diagnostics", "config_flow"}
         | {"__init__"}
     ),
 )
-NO_HOME_ASSISTANT = (
-    "connection",
-    "handshake",
-    "keepalive",
-    "matching",
-    "closing",
-    "writing",
-)
+
+
+def module_name(path: Path) -> str:
+    """`client` for client.py, `connection.handshake` inside the socket layer."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
 
 
 def modules() -> dict[str, ast.Module]:
-    """Every module of the package, parsed."""
-    return {path.stem: ast.parse(path.read_text()) for path in PACKAGE.glob("*.py")}
+    """Every module of the package and its subpackage, parsed."""
+    return {
+        module_name(path): ast.parse(path.read_text())
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
 
 
-def imports_of(tree: ast.Module) -> set[str]:
-    """Sibling modules a module imports at module level (not for type checking)."""
+def package_parts(module: str) -> list[str]:
+    """The package a module's relative imports start from."""
+    if module == "__init__":
+        return []
+    parts = module.split(".")
+    return parts if module == SOCKET_LAYER else parts[:-1]
+
+
+def imports_of(module: str, tree: ast.Module) -> set[str]:
+    """Package modules a module imports at module level, by their full names.
+
+    `from .connection import X` names the socket layer's package; inside it,
+    `from .handshake import X` names `connection.handshake`. An import that
+    climbs out of the integration is named `..` (and fails the layer checks).
+    """
     found: set[str] = set()
     for node in tree.body:
-        if not isinstance(node, ast.ImportFrom) or node.level != 1:
+        if not isinstance(node, ast.ImportFrom) or node.level == 0:
             continue
-        if node.module:
-            found.add(node.module.split(".")[0])
-        else:
-            found |= {alias.name for alias in node.names}
+        start = package_parts(module)
+        if node.level - 1 > len(start):
+            found.add("..")
+            continue
+        base = start[: len(start) - (node.level - 1)]
+        targets = [node.module] if node.module else [a.name for a in node.names]
+        found |= {".".join([*base, target]) for target in targets}
     return found
 
 
 def graph() -> dict[str, set[str]]:
-    """Module → the sibling modules it imports."""
-    return {name: imports_of(tree) for name, tree in modules().items()}
+    """Module → the package modules it imports."""
+    return {name: imports_of(name, tree) for name, tree in modules().items()}
+
+
+def top_level(module: str) -> str:
+    """The top-level module (or the socket-layer package) a module belongs to."""
+    return module.split(".", maxsplit=1)[0]
 
 
 def layer_of(module: str) -> int:
     """The layer a module belongs to."""
     for index, layer in enumerate(LAYERS):
-        if module in layer:
+        if top_level(module) in layer:
             return index
-    raise AssertionError(f"{module}.py belongs to no layer: add it to LAYERS")
+    raise AssertionError(f"{module} belongs to no layer: add it to LAYERS")
 
 
 def test_every_import_goes_down_or_sideways() -> None:
@@ -104,15 +128,59 @@ def test_no_import_cycle() -> None:
         visit(module, ())
 
 
+def socket_layer() -> dict[str, ast.Module]:
+    """The socket layer's modules."""
+    return {
+        name: tree
+        for name, tree in modules().items()
+        if top_level(name) == SOCKET_LAYER
+    }
+
+
+def absolute_imports(tree: ast.Module) -> set[str]:
+    """Top-level names of everything a module imports absolutely, anywhere."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+    return names
+
+
+def test_socket_layer_is_a_package() -> None:
+    """The socket layer is a subpackage with modules of its own."""
+    assert (PACKAGE / SOCKET_LAYER / "__init__.py").is_file()
+    assert len(socket_layer()) > 5
+
+
 def test_socket_layer_knows_nothing_of_home_assistant() -> None:
-    """The connection modules import neither homeassistant nor the package."""
-    for name in NO_HOME_ASSISTANT:
-        tree = modules()[name]
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                assert not node.module.startswith("homeassistant"), name
-            if isinstance(node, ast.Import):
-                assert not any(a.name.startswith("homeassistant") for a in node.names)
+    """Nothing in the socket layer imports homeassistant or the integration."""
+    offending = {
+        name: sorted(absolute_imports(tree) & {"homeassistant", "custom_components"})
+        for name, tree in socket_layer().items()
+    }
+    assert {name: found for name, found in offending.items() if found} == {}
+
+
+def test_socket_layer_imports_nothing_from_outside_it() -> None:
+    """Relative imports in the socket layer stay inside it, wherever they are."""
+    outside = {
+        name: sorted(
+            imported
+            for imported in imports_of(name, tree)
+            if top_level(imported) != SOCKET_LAYER
+        )
+        for name, tree in socket_layer().items()
+    }
+    assert {name: found for name, found in outside.items() if found} == {}
+    nested = [
+        f"{name}: line {node.lineno}"
+        for name, tree in socket_layer().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level > 1
+    ]
+    assert nested == []
 
 
 def test_config_flow_does_not_need_the_client() -> None:
@@ -130,7 +198,8 @@ def test_config_flow_does_not_need_the_client() -> None:
 def test_sizes() -> None:
     """The client under 250 lines, every module under 400, every function ≤ 40."""
     lengths = {
-        path.stem: len(path.read_text().splitlines()) for path in PACKAGE.glob("*.py")
+        module_name(path): len(path.read_text().splitlines())
+        for path in PACKAGE.rglob("*.py")
     }
     assert lengths["client"] < 250
     assert {name: n for name, n in lengths.items() if n > 400} == {}

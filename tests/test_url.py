@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.websocket_client.url import (
+from custom_components.websocket_client.connection.url import (
     InvalidWebSocketUrlError,
     mask_url,
     parse_websocket_url,

@@ -12,7 +12,7 @@ import gc
 
 import pytest
 
-from custom_components.websocket_client.writing import write_until_ended
+from custom_components.websocket_client.connection.writing import write_until_ended
 
 
 async def wait_for_room(room: asyncio.Future[None]) -> None:

@@ -9,14 +9,18 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from . import consent
-from .advisory import async_watch_message_rate
 from .client import WebSocketClient, WebSocketClientConfigEntry
+from .connection import InvalidCACertificateError
 from .const import CONF_CA_CERT, DOMAIN
 from .message import async_forget_fanout
 from .options import connection_settings
+from .recorder_advice import async_watch_message_rate
 from .services import async_setup_services
-from .session import async_acquire_session, async_release_session
-from .tls import InvalidCACertificateError, async_ssl_setting
+from .session import (
+    async_acquire_session,
+    async_release_session,
+    async_ssl_setting,
+)
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,

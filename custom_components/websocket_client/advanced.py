@@ -7,7 +7,6 @@ a masked value submitted back keeps what it hides.
 from __future__ import annotations
 
 from collections.abc import Mapping
-import re
 from typing import Any, Final
 
 from homeassistant.const import CONF_HEADERS, CONF_VERIFY_SSL
@@ -20,15 +19,21 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .connection import (
+    MASK,
+    InvalidCACertificateError,
+    InvalidHeadersError,
+    InvalidWebSocketUrlError,
+    build_ca_context,
+    is_token,
+    masked_headers_text,
+    parse_headers,
+    parse_websocket_url,
+)
 from .const import CONF_CA_CERT, CONF_SUBPROTOCOLS
-from .headers import InvalidHeadersError, masked_headers_text, parse_headers
 from .options import with_section_errors
-from .tls import InvalidCACertificateError, build_ca_context
-from .url import MASK, InvalidWebSocketUrlError, parse_websocket_url
 
 CONF_ADVANCED: Final = "advanced"
-# RFC 9110 token: what a subprotocol name may contain
-_SUBPROTOCOL: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 ADVANCED_FIELDS: Final = dict.fromkeys(
     (CONF_HEADERS, CONF_SUBPROTOCOLS, CONF_CA_CERT), CONF_ADVANCED
 )
@@ -61,7 +66,7 @@ async def async_parse_advanced(
     subprotocols = [
         name.strip() for name in advanced.get(CONF_SUBPROTOCOLS, []) if name.strip()
     ]
-    if not all(_SUBPROTOCOL.match(name) for name in subprotocols):
+    if not all(is_token(name) for name in subprotocols):
         errors[CONF_SUBPROTOCOLS] = "invalid_subprotocol"
     data[CONF_SUBPROTOCOLS] = subprotocols
     ca_cert = str(advanced.get(CONF_CA_CERT, "")).strip()

@@ -16,6 +16,7 @@ from homeassistant.const import ATTR_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.json import json_bytes
 
+from .connection import ConnectionEnd
 from .const import (
     ATTR_DATA_BASE64,
     ATTR_ENTRY_ID,
@@ -25,7 +26,10 @@ from .const import (
     ATTR_TEXT,
     ATTR_TRUNCATED,
     ATTR_TYPE,
+    EVENT_CONNECTED,
+    EVENT_DISCONNECTED,
     EVENT_MESSAGE,
+    EVENT_SEND_DROPPED,
 )
 from .message import MessageFanout, ReceivedMessage
 from .options import (
@@ -35,11 +39,9 @@ from .options import (
     option_value,
 )
 
-EVENT_CONNECTED: Final = "websocket_client_connected"
-EVENT_DISCONNECTED: Final = "websocket_client_disconnected"
-EVENT_SEND_DROPPED: Final = "websocket_client_send_dropped"
 ATTR_URL: Final = "url"
 ATTR_CLOSE_CODE: Final = "close_code"
+ATTR_SERVER_REASON: Final = "server_reason"
 ATTR_QUEUED_AT: Final = "queued_at"
 
 # Bytes of a message event besides its payload: keys, ids, size, flags
@@ -147,16 +149,17 @@ def fire_connected(hass: HomeAssistant, entry_id: str, name: str, url: str) -> N
 
 
 def fire_disconnected(
-    hass: HomeAssistant, entry_id: str, name: str, close_code: int | None, reason: str
+    hass: HomeAssistant, entry_id: str, name: str, end: ConnectionEnd
 ) -> None:
-    """An open connection ended."""
+    """An open connection ended: why, as the Last error sensor's states name it."""
     hass.bus.async_fire(
         EVENT_DISCONNECTED,
         {
             ATTR_ENTRY_ID: entry_id,
             ATTR_NAME: name,
-            ATTR_CLOSE_CODE: close_code,
-            ATTR_REASON: reason,
+            ATTR_REASON: end.reason.value,
+            ATTR_CLOSE_CODE: end.close_code,
+            ATTR_SERVER_REASON: end.server_reason,
         },
     )
 

@@ -18,25 +18,29 @@ from homeassistant.core import Event, HomeAssistant
 
 from . import consent
 from .bus import MessageEventPublisher, fire_connected, fire_disconnected
-from .closing import ConnectionClosed
-from .connection import ConnectionState, WebSocketConnection
-from .const import STATUS_OF_CONNECTION, ClientStatus
+from .connection import (
+    ConnectionEnd,
+    ConnectionSettings,
+    ConnectionState,
+    WebSocketConnection,
+    mask_url,
+)
+from .const import ClientStatus
 from .errors import validation_error
-from .handshake import ConnectionSettings
-from .health import ClientStatistics, Listeners, OutageLog
+from .listeners import Listeners
 from .message import ReceivedMessage, async_fanout, payload_size
 from .options import connection_settings, needs_reconnect
+from .outage_log import OutageLog
 from .request import PendingRequests, ReplyMatcher, RequestIds
 from .sender import Sender
-from .url import mask_url
+from .statistics import ClientStatistics
 
 type WebSocketClientConfigEntry = ConfigEntry[WebSocketClient]
 
 # Entry data: False after the user disconnected, until they connect again
 CONF_CONNECTION_ENABLED: Final = "connection_enabled"
 # RFC 6455 close codes: a disconnect the user asked for; the entry goes away
-CLOSE_NORMAL: Final = 1000
-CLOSE_GOING_AWAY: Final = 1001
+CLOSE_NORMAL, CLOSE_GOING_AWAY = aiohttp.WSCloseCode.OK, aiohttp.WSCloseCode.GOING_AWAY
 
 
 class WebSocketClient:
@@ -61,7 +65,7 @@ class WebSocketClient:
         self._shut_down = False  # for good: the entry or Home Assistant goes away
         self._outages = OutageLog(self.name, self.masked_url, self.statistics)
         self._requests = PendingRequests(self.messages)
-        self.request_ids = RequestIds()
+        self._request_ids = RequestIds()
         self._message_events = MessageEventPublisher(hass, self.messages)
         start_task = partial(entry.async_create_background_task, hass)
         self._connection = WebSocketConnection(
@@ -71,7 +75,7 @@ class WebSocketClient:
             name=f"{self.name} ({entry.entry_id})",
             task_factory=start_task,
         )
-        self.sender = Sender(
+        self._sender = Sender(
             hass,
             entry,
             connection=self._connection,
@@ -88,12 +92,16 @@ class WebSocketClient:
     @property
     def status(self) -> ClientStatus:
         """What the Status sensor shows."""
-        decision = consent.current_decision(self.entry)
-        if decision is None:
-            return ClientStatus.AWAITING_APPROVAL
-        if decision is consent.ConsentDecision.DENIED:
-            return ClientStatus.DENIED
-        return STATUS_OF_CONNECTION[self._connection.state]
+        return consent.status_of(self.entry, self._connection.state)
+
+    @property
+    def queued_messages(self) -> int:
+        """Messages waiting in the send queue."""
+        return len(self._sender.outbox)
+
+    def next_request_id(self, id_key: str) -> int:
+        """A fresh id for a request whose id goes under `id_key` (see RequestIds)."""
+        return self._request_ids.next_id(self.settings.on_connect, id_key)
 
     @property
     def is_connected(self) -> bool:
@@ -104,14 +112,6 @@ class WebSocketClient:
     def connection_enabled(self) -> bool:
         """False after the user asked to disconnect, until they ask to connect."""
         return bool(self.entry.data.get(CONF_CONNECTION_ENABLED, True))
-
-    def check_can_connect(self) -> None:
-        """Raise a translated error when consent does not allow connecting."""
-        status = self.status
-        if status is ClientStatus.DENIED:
-            raise validation_error("consent_denied", name=self.name)
-        if status is ClientStatus.AWAITING_APPROVAL:
-            raise validation_error("awaiting_approval", name=self.name)
 
     def _start_if_allowed(self) -> None:
         # The single gate in front of the network: nothing connects without it.
@@ -141,7 +141,7 @@ class WebSocketClient:
         if old == new:
             return
         self._options = new
-        self.sender.apply_options(self.entry)
+        self._sender.apply_options(self.entry)
         self._message_events.apply_options(self.entry)
         # TLS settings live in entry data, whose changes reload the entry.
         settings = connection_settings(self.entry, self.settings.ssl)
@@ -159,7 +159,7 @@ class WebSocketClient:
 
     async def async_connect(self) -> None:
         """Allow the connection to run again and start it."""
-        self.check_can_connect()
+        consent.check_may_connect(self.entry)
         self._set_connection_enabled(True)
         self._start_if_allowed()
         self.status_listeners.notify()
@@ -172,7 +172,7 @@ class WebSocketClient:
 
     async def async_reconnect(self) -> None:
         """Drop the connection and connect again now, without waiting to retry."""
-        self.check_can_connect()
+        consent.check_may_connect(self.entry)
         if not self.connection_enabled:
             raise validation_error("connection_switched_off", name=self.name)
         await self._restart()
@@ -184,21 +184,21 @@ class WebSocketClient:
     async def async_shutdown(self, _event: Event | None = None) -> None:
         """Close the connection because the entry or Home Assistant goes away."""
         self._shut_down = True
-        self.sender.stop()
+        self._sender.stop()
         await self._connection.stop(CLOSE_GOING_AWAY)
         self.statistics.cancel()
         self._message_events.stop()
 
     async def async_send(self, payload: str | bytes, *, queue: bool = False) -> None:
         """Send now (NotConnectedError when down) or queue (OutboxFullError)."""
-        await self.sender.async_send(payload, queue=queue)
+        await self._sender.async_send(payload, queue=queue)
 
     async def async_request(
         self, payload: str | bytes, matcher: ReplyMatcher, reply_timeout: float
     ) -> dict[str, Any]:
         """Send, then wait for the first matching message (see PendingRequests)."""
         return await self._requests.async_request(
-            self.sender.async_send_now, payload, matcher, reply_timeout
+            self._sender.async_send_now, payload, matcher, reply_timeout
         )
 
     def _set_connection_enabled(self, enabled: bool) -> None:
@@ -210,29 +210,27 @@ class WebSocketClient:
     # ConnectionListener: what the connection reports
 
     def connection_state_changed(
-        self, state: ConnectionState, problem: str | None
+        self, state: ConnectionState, end: ConnectionEnd | None
     ) -> None:
         """Count, log and announce the change; update entities."""
         if state is ConnectionState.CONNECTED:
-            self.sender.start_flush()
+            self._sender.start_flush()
             self.statistics.count_connect()
             self._outages.connected()
             fire_connected(self.hass, self.entry.entry_id, self.name, self.masked_url)
         elif state is ConnectionState.WAITING_TO_RETRY:
-            self._outages.failed(problem, self.settings.retry_interval)
+            self._outages.failed(end, self.settings.retry_interval)
         elif state is ConnectionState.AUTH_REJECTED:
-            self._outages.rejected(problem)
+            self._outages.rejected(end)
             self.entry.async_start_reauth(self.hass)
         elif state is ConnectionState.DISCONNECTED:
             self._outages.stopped()
         self.status_listeners.notify()
 
-    def connection_closed(self, closed: ConnectionClosed) -> None:
+    def connection_closed(self, end: ConnectionEnd) -> None:
         """Fire the disconnected event; pending requests cannot be answered."""
         self._requests.fail_all()
-        fire_disconnected(
-            self.hass, self.entry.entry_id, self.name, closed.close_code, closed.reason
-        )
+        fire_disconnected(self.hass, self.entry.entry_id, self.name, end)
 
     def heartbeat_answered(self, round_trip: float) -> None:
         """Remember the heartbeat's round-trip time."""

@@ -39,14 +39,20 @@ from .advanced import (
     async_parse_advanced,
     headers_field,
 )
+from .connection import (
+    InvalidHeadersError,
+    InvalidWebSocketUrlError,
+    check_handshake,
+    credentials_rejected,
+    parse_headers,
+    parse_websocket_url,
+)
 from .const import (
     CONF_ACCESS_REASON,
     CONF_CA_CERT,
     CONF_HANDLING_USER,
     DOMAIN,
 )
-from .handshake import async_check_handshake
-from .headers import InvalidHeadersError, parse_headers
 from .options import (
     CONF_RETRY_INTERVAL,
     OPTIONS,
@@ -60,8 +66,7 @@ from .options import (
     options_schema,
     with_section_errors,
 )
-from .tls import async_ssl_setting
-from .url import InvalidWebSocketUrlError, parse_websocket_url
+from .session import async_ssl_setting
 
 MIN_ACCESS_REASON_LENGTH: Final = 10
 RETRY_INTERVAL = OPTIONS_BY_KEY[CONF_RETRY_INTERVAL]
@@ -223,10 +228,14 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         settings = connection_settings(entry, tls)
         # A single short-lived check: Home Assistant's shared session serves it.
-        problem = await async_check_handshake(
+        end = await check_handshake(
             async_get_clientsession(self.hass), replace(settings, headers=headers)
         )
-        return {"base": problem} if problem else {}
+        if end is None:
+            return {}
+        return {
+            "base": "invalid_auth" if credentials_rejected(end) else "cannot_connect"
+        }
 
     def _abort_if_url_configured(
         self, url: str, ignore_entry_id: str | None = None

@@ -3,33 +3,39 @@
 Nothing may connect before a decision for the URL's current origin is recorded.
 The decision lives in the config entry, so it survives restarts; a change of
 origin (scheme, host, port) invalidates it and the question is asked again.
+Every decision (actions, Repairs) goes through `async_decide`, which records it
+and has the entry's running client follow it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from homeassistant.components import persistent_notification
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import ATTR_NAME, CONF_URL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import Unauthorized
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
+from .connection import ConnectionState, mask_url, url_origin
 from .const import (
     ATTR_ENTRY_ID,
     CONF_ACCESS_REASON,
     CONF_HANDLING_USER,
     DOMAIN,
+    EVENT_CONSENT,
     LOGGER,
     SERVICE_APPROVE,
     SERVICE_DENY,
+    STATUS_OF_CONNECTION,
+    ClientStatus,
 )
-from .url import mask_url, url_origin
+from .errors import validation_error
+from .repair_issues import ISSUE_CONSENT, async_clear_issue, async_raise_issue
 
 # The stored decision (entry data) and its keys
 CONF_CONSENT: Final = "consent"
@@ -38,12 +44,18 @@ CONSENT_ORIGIN: Final = "origin"
 CONSENT_USER_ID: Final = "user_id"
 CONSENT_DECIDED_AT: Final = "decided_at"
 
-EVENT_CONSENT: Final = "websocket_client_consent"
 ATTR_DECISION: Final = "decision"
 ATTR_USER_ID: Final = "user_id"
 
 ISSUE_KEY_HANDLING_USER: Final = "consent_required_user"
 ISSUE_KEY_ANY_ADMIN: Final = "consent_required_admin"
+
+
+class FollowsConsent(Protocol):
+    """A loaded entry's client: connects after an approval, not after a denial."""
+
+    async def async_follow_consent(self) -> None:
+        """Act on the decision just recorded."""
 
 
 class ConsentDecision(StrEnum):
@@ -53,14 +65,28 @@ class ConsentDecision(StrEnum):
     DENIED = "denied"
 
 
-def issue_id_for(entry_id: str) -> str:
-    """The Repairs issue that asks for consent for one entry."""
-    return f"consent_{entry_id}"
-
-
 def notification_id_for(entry_id: str) -> str:
     """The persistent notification that asks for consent for one entry."""
     return f"{DOMAIN}_consent_{entry_id}"
+
+
+def status_of(entry: ConfigEntry, state: ConnectionState) -> ClientStatus:
+    """What the Status sensor shows: the decision first, then the connection."""
+    decision = current_decision(entry)
+    if decision is None:
+        return ClientStatus.AWAITING_APPROVAL
+    if decision is ConsentDecision.DENIED:
+        return ClientStatus.DENIED
+    return STATUS_OF_CONNECTION[state]
+
+
+def check_may_connect(entry: ConfigEntry) -> None:
+    """Raise a translated error unless the decision allows connecting."""
+    decision = current_decision(entry)
+    if decision is ConsentDecision.DENIED:
+        raise validation_error("consent_denied", name=entry.title)
+    if decision is None:
+        raise validation_error("awaiting_approval", name=entry.title)
 
 
 def current_decision(entry: ConfigEntry) -> ConsentDecision | None:
@@ -76,16 +102,8 @@ def current_decision(entry: ConfigEntry) -> ConsentDecision | None:
 async def async_request_consent(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Ask for a decision: a persistent notification and a fixable Repairs issue."""
     translation_key, placeholders = await async_consent_placeholders(hass, entry)
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id_for(entry.entry_id),
-        is_fixable=True,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=translation_key,
-        translation_placeholders=placeholders,
-        data={"entry_id": entry.entry_id},
+    async_raise_issue(
+        hass, ISSUE_CONSENT, entry.entry_id, translation_key, placeholders
     )
     translations = await async_get_translations(
         hass, hass.config.language, "issues", {DOMAIN}
@@ -104,7 +122,7 @@ async def async_request_consent(hass: HomeAssistant, entry: ConfigEntry) -> None
 def async_withdraw_request(hass: HomeAssistant, entry_id: str) -> None:
     """Remove the notification and the Repairs issue of an entry."""
     persistent_notification.async_dismiss(hass, notification_id_for(entry_id))
-    ir.async_delete_issue(hass, DOMAIN, issue_id_for(entry_id))
+    async_clear_issue(hass, ISSUE_CONSENT, entry_id)
 
 
 async def async_consent_placeholders(
@@ -144,6 +162,19 @@ async def async_check_may_decide(
     raise Unauthorized(user_id=user_id)
 
 
+async def async_decide(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    decision: ConsentDecision,
+    user_id: str | None,
+) -> None:
+    """Record a decision, then have the entry's running client follow it."""
+    async_record_decision(hass, entry, decision, user_id)
+    if entry.state is ConfigEntryState.LOADED:
+        client: FollowsConsent = entry.runtime_data
+        await client.async_follow_consent()
+
+
 @callback
 def async_record_decision(
     hass: HomeAssistant,
@@ -151,10 +182,7 @@ def async_record_decision(
     decision: ConsentDecision,
     user_id: str | None,
 ) -> None:
-    """Store the decision, withdraw the request and tell the bus.
-
-    The caller then tells the entry's client, which connects or not.
-    """
+    """Store the decision, withdraw the request and tell the bus."""
     decided_at: datetime = dt_util.utcnow()
     hass.config_entries.async_update_entry(
         entry,

@@ -30,8 +30,14 @@ ATTR_QUEUE: Final = "queue"
 ATTR_MATCH: Final = "match"
 ATTR_MATCH_REGEX: Final = "match_regex"
 
-# Message events and what a received message is made of
+# Bus events
 EVENT_MESSAGE: Final = "websocket_client_message"
+EVENT_CONNECTED: Final = "websocket_client_connected"
+EVENT_DISCONNECTED: Final = "websocket_client_disconnected"
+EVENT_SEND_DROPPED: Final = "websocket_client_send_dropped"
+EVENT_CONSENT: Final = "websocket_client_consent"
+
+# What a received message is made of
 ATTR_ENTRY_ID: Final = "entry_id"
 ATTR_TYPE: Final = "type"
 ATTR_TEXT: Final = "text"

@@ -31,14 +31,16 @@ from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
 from . import trigger
-from .bus import EVENT_CONNECTED, EVENT_DISCONNECTED
-from .consent import ATTR_DECISION, EVENT_CONSENT, ConsentDecision
+from .consent import ATTR_DECISION, ConsentDecision
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENTRY_ID,
     ATTR_MATCH,
     ATTR_MATCH_REGEX,
     DOMAIN,
+    EVENT_CONNECTED,
+    EVENT_CONSENT,
+    EVENT_DISCONNECTED,
 )
 from .device import entry_id_of_device
 

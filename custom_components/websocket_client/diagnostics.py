@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from homeassistant.const import CONF_HEADERS, CONF_URL
 from homeassistant.core import HomeAssistant
 
 from .client import WebSocketClientConfigEntry
+from .connection import MASK, ConnectionSettings, mask_headers, mask_url
 from .const import CONF_CA_CERT
-from .handshake import ConnectionSettings
-from .headers import mask_headers
 from .options import redacted_options
-from .url import MASK, mask_url
 
 
 def redact_entry_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -39,21 +38,23 @@ async def async_get_config_entry_diagnostics(
             "options": redacted_options(entry.options),
         },
         "status": client.status.value,
-        "link": _link(client.masked_url, client.settings),
+        "connection": _connection(client.masked_url, client.settings),
         "statistics": {
             "messages_received": statistics.messages_received,
             "messages_sent": statistics.messages_sent,
             "connects": statistics.connects,
             "reconnects": statistics.reconnects,
             "last_connected": statistics.last_connected,
-            "last_error": statistics.last_error,
+            "last_error": None
+            if statistics.last_error is None
+            else asdict(statistics.last_error),
             "heartbeat_round_trip": statistics.heartbeat_round_trip,
-            "queued_messages": len(client.sender.outbox),
+            "queued_messages": client.queued_messages,
         },
     }
 
 
-def _link(masked_url: str, settings: ConnectionSettings) -> dict[str, Any]:
+def _connection(masked_url: str, settings: ConnectionSettings) -> dict[str, Any]:
     """How the connection is made, with secrets masked."""
     return {
         "url": masked_url,

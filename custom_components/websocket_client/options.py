@@ -28,9 +28,9 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .connection import ConnectionSettings
 from .const import CONF_SUBPROTOCOLS
-from .handshake import ConnectionSettings
-from .protocol import (
+from .protocol_options import (
     InvalidOptionError,
     encoded_message,
     encoded_messages,

@@ -10,11 +10,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from . import consent
-from .advisory import ISSUE_PREFIX
 from .client import WebSocketClientConfigEntry
 from .const import DOMAIN
 from .options import CONF_MESSAGE_EVENTS, MESSAGE_EVENTS_NONE
-from .services import async_decide
+from .repair_issues import ISSUE_RECORDED_EVENTS, is_issue_of_type
 
 
 class ConsentRepairFlow(RepairsFlow):
@@ -61,7 +60,7 @@ class ConsentRepairFlow(RepairsFlow):
         if (entry := self._undecided_entry()) is None:
             return self.async_abort(reason="already_decided")
         # Only administrators can open Repairs; the flow does not say which one.
-        await async_decide(self.hass, entry, decision, None)
+        await consent.async_decide(self.hass, entry, decision, None)
         return self.async_create_entry(data={})
 
 
@@ -97,6 +96,6 @@ async def async_create_fix_flow(
 ) -> ConsentRepairFlow | MessageEventsRepairFlow:
     """Create the fix flow of a consent or recorder-advice issue."""
     entry_id = str((data or {}).get("entry_id", ""))
-    if issue_id.startswith(ISSUE_PREFIX):
+    if is_issue_of_type(issue_id, ISSUE_RECORDED_EVENTS):
         return MessageEventsRepairFlow(issue_id, entry_id)
     return ConsentRepairFlow(entry_id)

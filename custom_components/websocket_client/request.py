@@ -9,8 +9,8 @@ import json
 import re
 from typing import Any
 
+from .connection import is_subset
 from .const import ATTR_DATA_BASE64, ATTR_JSON, ATTR_TEXT, ATTR_TYPE
-from .matching import is_subset
 from .message import MessageFanout, ReceivedMessage
 
 

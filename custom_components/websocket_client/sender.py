@@ -8,17 +8,21 @@ event.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
 import contextlib
 from datetime import timedelta
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .bus import ATTR_QUEUED_AT, fire_send_dropped
-from .connection import NotConnectedError, WebSocketConnection
+from .connection import (
+    NotConnectedError,
+    Outbox,
+    QueuedMessage,
+    TaskFactory,
+    WebSocketConnection,
+)
 from .const import (
     ATTR_REASON,
     ATTR_SIZE,
@@ -27,12 +31,9 @@ from .const import (
     MESSAGE_TYPE_BINARY,
     MESSAGE_TYPE_TEXT,
 )
-from .health import ClientStatistics
 from .message import payload_size
 from .options import CONF_QUEUE_MAX_AGE, CONF_QUEUE_SIZE, option_value
-from .outbox import Outbox, QueuedMessage
-
-type TaskStarter = Callable[[Coroutine[Any, Any, None], str], asyncio.Task[None]]
+from .statistics import ClientStatistics
 
 
 class Sender:
@@ -45,7 +46,7 @@ class Sender:
         *,
         connection: WebSocketConnection,
         statistics: ClientStatistics,
-        start_task: TaskStarter,
+        start_task: TaskFactory,
     ) -> None:
         """Send through `connection` for `entry`, counting in `statistics`."""
         self._hass = hass

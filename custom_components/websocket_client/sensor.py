@@ -1,10 +1,11 @@
-"""Sensors: the Status enum and the link's diagnostic statistics."""
+"""Sensors: the Status enum and the connection's diagnostic statistics."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -17,11 +18,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import WebSocketClient, WebSocketClientConfigEntry
+from .connection import EndReason
 from .const import ClientStatus
 from .entity import WebSocketClientEntity, WebSocketClientStatusEntity
-from .health import ClientStatistics
+from .statistics import ClientStatistics
 
-# Pushed by the link; no polling and no parallel updates to limit
+# Pushed by the connection; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
 
 type StatisticValue = int | float | str | datetime | None
@@ -29,11 +31,22 @@ type StatisticValue = int | float | str | datetime | None
 
 @dataclass(frozen=True, kw_only=True)
 class StatisticSensorDescription(SensorEntityDescription):
-    """A diagnostic sensor and how it reads the link's statistics."""
+    """A diagnostic sensor and how it reads the connection's statistics."""
 
     value_fn: Callable[[ClientStatistics], StatisticValue]
+    attributes_fn: Callable[[ClientStatistics], Mapping[str, Any]] | None = None
     # Changes with the status (written at once) rather than with traffic (paced).
     follows_status: bool = False
+
+
+def last_error_attributes(statistics: ClientStatistics) -> dict[str, Any]:
+    """The details of the last end: the server's own words, codes."""
+    end = statistics.last_error
+    return {
+        "close_code": None if end is None else end.close_code,
+        "server_reason": None if end is None else end.server_reason,
+        "http_status": None if end is None else end.http_status,
+    }
 
 
 STATISTIC_SENSORS: tuple[StatisticSensorDescription, ...] = (
@@ -68,8 +81,13 @@ STATISTIC_SENSORS: tuple[StatisticSensorDescription, ...] = (
     StatisticSensorDescription(
         key="last_error",
         translation_key="last_error",
+        device_class=SensorDeviceClass.ENUM,
+        options=[reason.value for reason in EndReason],
         follows_status=True,
-        value_fn=lambda statistics: statistics.last_error,
+        value_fn=lambda statistics: (
+            None if statistics.last_error is None else statistics.last_error.reason
+        ),
+        attributes_fn=last_error_attributes,
     ),
     StatisticSensorDescription(
         key="heartbeat_round_trip",
@@ -124,7 +142,7 @@ class StatusSensor(WebSocketClientStatusEntity, SensorEntity):
 
 
 class StatisticSensor(WebSocketClientEntity, SensorEntity):
-    """One of the link's statistics, for diagnosing it."""
+    """One of the connection's statistics, for diagnosing it."""
 
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     entity_description: StatisticSensorDescription
@@ -149,3 +167,10 @@ class StatisticSensor(WebSocketClientEntity, SensorEntity):
     def native_value(self) -> StatisticValue:
         """The statistic's current value."""
         return self.entity_description.value_fn(self.client.statistics)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """The statistic's details, where it has some."""
+        if (attributes_fn := self.entity_description.attributes_fn) is None:
+            return None
+        return attributes_fn(self.client.statistics)

@@ -20,7 +20,7 @@ import voluptuous as vol
 
 from . import consent
 from .client import WebSocketClient, WebSocketClientConfigEntry
-from .connection import NotConnectedError
+from .connection import NotConnectedError, OutboxFullError
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DATA_BASE64,
@@ -39,7 +39,6 @@ from .const import (
 )
 from .errors import action_error, validation_error
 from .message import payload_size
-from .outbox import OutboxFullError
 from .payload import InvalidPayloadError, encode_payload
 from .request import ReplyLostError, ReplyMatcher
 
@@ -94,18 +93,6 @@ REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
 )
 
 type Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, Any]]
-
-
-async def async_decide(
-    hass: HomeAssistant,
-    entry: WebSocketClientConfigEntry,
-    decision: consent.ConsentDecision,
-    user_id: str | None,
-) -> None:
-    """Record a consent decision, then let the entry's client follow it."""
-    consent.async_record_decision(hass, entry, decision, user_id)
-    if entry.state is ConfigEntryState.LOADED:
-        await entry.runtime_data.async_follow_consent()
 
 
 def entry_by_id(hass: HomeAssistant, entry_id: str) -> WebSocketClientConfigEntry:
@@ -209,7 +196,7 @@ def with_request_id(
     id_key: str = data[ATTR_ID_KEY]
     if not isinstance(data.get(ATTR_JSON), dict):
         raise validation_error("id_key_needs_json_object")
-    fresh_id = client.request_ids.next_id(client.settings.on_connect, id_key)
+    fresh_id = client.next_request_id(id_key)
     request_id = {id_key: fresh_id}
     return {**data, ATTR_JSON: {**data[ATTR_JSON], **request_id}}, request_id
 
@@ -255,7 +242,7 @@ async def _async_approve(hass: HomeAssistant, call: ServiceCall) -> None:
     if decision is consent.ConsentDecision.DENIED:
         raise validation_error("consent_denied", name=entry.title)
     if decision is None:
-        await async_decide(
+        await consent.async_decide(
             hass, entry, consent.ConsentDecision.APPROVED, call.context.user_id
         )
 
@@ -264,7 +251,7 @@ async def _async_deny(hass: HomeAssistant, call: ServiceCall) -> None:
     entry = get_entry(hass, call)
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
     if consent.current_decision(entry) is not consent.ConsentDecision.DENIED:
-        await async_decide(
+        await consent.async_decide(
             hass, entry, consent.ConsentDecision.DENIED, call.context.user_id
         )
 

@@ -1,4 +1,4 @@
-"""The HTTP session every connection of this integration shares.
+"""The HTTP session every connection of this integration shares, and its TLS.
 
 Home Assistant's shared session allows 100 connections per host, and a
 WebSocket holds its connection for as long as it is open: 100 connections to one
@@ -9,6 +9,7 @@ a per-host limit, closed when the last entry unloads.
 
 from __future__ import annotations
 
+import ssl
 from typing import Final
 
 import aiohttp
@@ -16,6 +17,8 @@ from homeassistant.const import EVENT_HOMEASSISTANT_CLOSE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import SERVER_SOFTWARE
 from homeassistant.util.hass_dict import HassKey
+
+from .connection import build_ca_context
 
 DATA_SESSION: Final = HassKey["SharedSession"]("websocket_client_session")
 
@@ -59,3 +62,15 @@ async def async_release_session(hass: HomeAssistant) -> None:
     if shared.users == 0:
         del hass.data[DATA_SESSION]
         await shared.async_close()
+
+
+async def async_ssl_setting(
+    hass: HomeAssistant, verify_ssl: bool, ca_cert: str | None
+) -> ssl.SSLContext | bool:
+    """The `ssl` argument for aiohttp matching the user's TLS settings.
+
+    Raises InvalidCACertificateError for a CA that cannot be used.
+    """
+    if ca_cert:
+        return await hass.async_add_executor_job(build_ca_context, ca_cert)
+    return verify_ssl

@@ -6,7 +6,7 @@ from a slow one.
 
 from __future__ import annotations
 
-from .handshake import ConnectionSettings
+from .settings import ConnectionSettings
 
 
 class KeepAlive:

@@ -13,31 +13,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 import contextlib
-from enum import StrEnum
 import logging
 import random
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import aiohttp
 
-from .closing import (
+from .ending import (
     CLOSE_ABNORMAL,
-    ConnectionClosed,
+    ConnectionEnd,
+    EndReason,
     before_login,
+    close_quietly,
     close_too_big,
-    describe_end,
-    login_not_accepted,
+    end_of,
     lost,
 )
-from .handshake import (
-    AUTH_REJECTED_STATUSES,
-    ConnectionSettings,
-    close_quietly,
-    describe_connect_error,
-    open_websocket,
-)
+from .handshake import connect_failure, credentials_rejected, open_websocket
+from .json_subset import text_matches
 from .keepalive import KeepAlive, keep_alive_for
-from .matching import text_matches
+from .listener import ConnectionListener, ConnectionState, NotConnectedError
+from .settings import ConnectionSettings
 from .writing import (
     end_writes,
     transport_of,
@@ -54,40 +50,6 @@ STOP_CLOSE_TIMEOUT: Final = 0.5
 MAX_BURST: Final = 64
 # Seconds of listener work (automation runs start inside it) before it does
 MAX_BURST_SECONDS: Final = 0.002
-
-
-class ConnectionState(StrEnum):
-    """Where the connection is in its life cycle."""
-
-    CONNECTING = "connecting"
-    # Open, waiting for the server to accept the on-connect messages
-    LOGGING_IN = "logging_in"
-    CONNECTED = "connected"
-    WAITING_TO_RETRY = "waiting_to_retry"
-    DISCONNECTED = "disconnected"
-    AUTH_REJECTED = "auth_rejected"
-
-
-class NotConnectedError(Exception):
-    """Raised when sending while no connection is open."""
-
-
-class ConnectionListener(Protocol):
-    """Receives everything the connection has to report, in the event loop."""
-
-    def connection_state_changed(
-        self, state: ConnectionState, problem: str | None
-    ) -> None:
-        """The state changed; `problem` says why an attempt or connection failed."""
-
-    def connection_closed(self, closed: ConnectionClosed) -> None:
-        """An established connection ended."""
-
-    def message_received(self, payload: str | bytes) -> None:
-        """A text (str) or binary (bytes) message arrived."""
-
-    def heartbeat_answered(self, round_trip: float) -> None:
-        """The server answered a heartbeat ping after `round_trip` seconds."""
 
 
 type TaskFactory = Callable[[Coroutine[Any, Any, None], str], asyncio.Task[None]]
@@ -194,62 +156,66 @@ class WebSocketConnection:
         except (aiohttp.ClientError, ConnectionError) as err:
             raise NotConnectedError from err
 
-    def _set_state(self, state: ConnectionState, problem: str | None = None) -> None:
+    def _set_state(
+        self, state: ConnectionState, end: ConnectionEnd | None = None
+    ) -> None:
         self._state = state
-        self._listener.connection_state_changed(state, problem)
+        self._listener.connection_state_changed(state, end)
 
     async def _run(self, stopping: asyncio.Task[None] | None) -> None:
         if stopping is not None:
             # The stopped connection reports its end before this one begins.
             await asyncio.wait((stopping,))
-        state, problem = ConnectionState.DISCONNECTED, None
+        state, end = ConnectionState.DISCONNECTED, None
         try:
-            problem = await self._connect_until_rejected()
+            end = await self._connect_until_rejected()
             state = ConnectionState.AUTH_REJECTED
             self._task = None  # ended by itself; start() may begin anew
         finally:
             self._state = state
-            self._listener.connection_state_changed(state, problem)
+            self._listener.connection_state_changed(state, end)
 
-    async def _connect_until_rejected(self) -> str:
+    async def _connect_until_rejected(self) -> ConnectionEnd:
         """Connect, serve and retry until the server rejects the credentials."""
         while True:
             self._set_state(ConnectionState.CONNECTING)
             try:
                 ws = await self._connect()
-            except aiohttp.WSServerHandshakeError as err:
-                problem = describe_connect_error(err, self.settings)
-                if err.status in AUTH_REJECTED_STATUSES:
-                    return problem
             except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as err:
-                problem = describe_connect_error(err, self.settings)
+                end = connect_failure(err)
+                if credentials_rejected(end):
+                    return end
             except Exception as err:
                 # A bug below us (a resolver, a TLS library) must not end the
                 # retries for good; the outage log line carries the reason.
                 _LOGGER.debug("Unexpected error while connecting", exc_info=True)
-                problem = describe_connect_error(err, self.settings)
+                end = connect_failure(err)
             else:
-                problem = await self._serve(ws)
-            self._set_state(ConnectionState.WAITING_TO_RETRY, problem)
+                end = await self._serve(ws)
+            self._set_state(ConnectionState.WAITING_TO_RETRY, end)
             await asyncio.sleep(self._retry_delay())
 
     async def _connect(self) -> aiohttp.ClientWebSocketResponse:
         return await open_websocket(self._session, self.settings)
 
-    async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> str:
+    async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> ConnectionEnd:
         """Log in, receive until the connection ends; report and return why."""
         self._ws, transport = ws, transport_of(ws)
         self._ended = ended = asyncio.get_running_loop().create_future()
         keep_alive = keep_alive_for(self.settings, asyncio.get_running_loop().time())
-        closed = ConnectionClosed(None, "internal error")
+        closed = ConnectionEnd(EndReason.ERROR)
         try:
             closed = await self._converse(ws, keep_alive)
         except asyncio.CancelledError:
-            closed = ConnectionClosed(self._stop_code, "closed by Home Assistant")
+            closed = ConnectionEnd(
+                EndReason.CLOSED_BY_HOME_ASSISTANT,
+                self._stop_code or aiohttp.WSCloseCode.OK,
+            )
             raise
-        except Exception:
+        except Exception as err:
             # A listener bug must not end the connection for good.
             _LOGGER.exception("Unexpected error while receiving")
+            closed = ConnectionEnd(EndReason.ERROR, error=type(err).__name__)
         finally:
             self._ws = None
             try:
@@ -266,11 +232,11 @@ class WebSocketConnection:
                 # A connection the server never accepted was an attempt that failed.
                 if self._state is ConnectionState.CONNECTED:
                     self._listener.connection_closed(closed)
-        return closed.reason
+        return closed
 
     async def _converse(
         self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
-    ) -> ConnectionClosed:
+    ) -> ConnectionEnd:
         """Send the on-connect messages, then receive until the connection ends."""
         for payload in self.settings.on_connect:
             if not await write_quietly(write_message(ws, payload)):
@@ -294,7 +260,7 @@ class WebSocketConnection:
 
     async def _receive_until_closed(
         self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
-    ) -> ConnectionClosed:
+    ) -> ConnectionEnd:
         loop = asyncio.get_running_loop()
         listener = self._listener
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
@@ -338,7 +304,7 @@ class WebSocketConnection:
         ws: aiohttp.ClientWebSocketResponse,
         msg: aiohttp.WSMessage,
         keep_alive: KeepAlive,
-    ) -> ConnectionClosed | None:
+    ) -> ConnectionEnd | None:
         """Answer a ping, time a pong; returns why the connection ends, if it does."""
         if msg.type is aiohttp.WSMsgType.PING:
             if not await write_quietly(ws.pong(msg.data)):
@@ -348,28 +314,27 @@ class WebSocketConnection:
             if round_trip is not None:
                 self._listener.heartbeat_answered(round_trip)
         else:
-            return describe_end(ws, msg)
+            return end_of(ws, msg)
         return None
 
     async def _keep_alive(
         self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
-    ) -> ConnectionClosed | None:
+    ) -> ConnectionEnd | None:
         """Act on a passed deadline; returns why the connection ends, if it does."""
         now = asyncio.get_running_loop().time()
         if keep_alive.idle_expired(now):
             end_writes(self._ended)  # the server is gone: stop waiting for it
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
-            return ConnectionClosed(
-                aiohttp.WSCloseCode.GOING_AWAY,
-                f"no traffic from the server for {keep_alive.idle_timeout:g} s",
-            )
+            return ConnectionEnd(EndReason.IDLE, aiohttp.WSCloseCode.GOING_AWAY)
         if keep_alive.pong_missing(now):
             end_writes(self._ended)
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
-            return ConnectionClosed(CLOSE_ABNORMAL, "no answer to the heartbeat ping")
+            return ConnectionEnd(EndReason.NO_HEARTBEAT_ANSWER, CLOSE_ABNORMAL)
         if keep_alive.login_expired(now):
             await close_quietly(ws, aiohttp.WSCloseCode.GOING_AWAY)
-            return login_not_accepted(self.settings.on_connect_timeout)
+            return ConnectionEnd(
+                EndReason.LOGIN_TIMEOUT, aiohttp.WSCloseCode.GOING_AWAY
+            )
         if keep_alive.ping_due(now):
             keep_alive.ping_sent = now
             if not await write_quietly(ws.ping()):

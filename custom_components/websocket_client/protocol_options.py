@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import re
 from typing import Any, Final
 
+from .connection import MASK
 from .payload import PAYLOAD_FIELDS, InvalidPayloadError, encode_payload
-from .url import MASK
 
 _MASKED_MESSAGE: Final = re.compile(rf"^{re.escape(MASK)}\s*(\d+)$")
 

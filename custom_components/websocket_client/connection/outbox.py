@@ -1,8 +1,8 @@
-"""The per-entry queue of messages sent with `queue: true` while the link is down.
+"""The per-entry queue of messages sent with `queue: true` while the connection is down.
 
 Bounded in length and age: a message that cannot wait is reported, never lost
-silently. A message leaves the queue only once it was handed to the link, so a
-link that drops during the flush resends nothing twice and loses nothing.
+silently. A message leaves the queue only once it was handed to the connection, so a
+connection that drops during the flush resends nothing twice and loses nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class QueuedMessage:
-    """A message waiting for the link, with when it was queued (loop time)."""
+    """A message waiting for the connection, with when it was queued (loop time)."""
 
     payload: str | bytes
     queued_at: float
@@ -29,7 +29,7 @@ type DropReporter = Callable[[QueuedMessage, str], None]
 
 
 class Outbox:
-    """FIFO of messages waiting for a link; expired ones are dropped and reported."""
+    """FIFO of messages waiting for a connection; expired ones are dropped, reported."""
 
     def __init__(
         self,

@@ -6,17 +6,14 @@ from typing import Final
 
 from yarl import URL
 
+from .errors import InvalidInputError
+
 ALLOWED_SCHEMES: Final = frozenset({"ws", "wss"})
 MASK: Final = "***"
 
 
-class InvalidWebSocketUrlError(ValueError):
+class InvalidWebSocketUrlError(InvalidInputError):
     """A URL that cannot be used; `reason` is a translation key of the config flow."""
-
-    def __init__(self, reason: str) -> None:
-        """Remember which translated error explains the problem."""
-        super().__init__(reason)
-        self.reason = reason
 
 
 def parse_websocket_url(raw: str) -> URL:

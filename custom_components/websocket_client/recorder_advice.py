@@ -14,22 +14,16 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.recorder import DATA_INSTANCE
 
 from .client import WebSocketClient
-from .const import DOMAIN, EVENT_MESSAGE
+from .const import EVENT_MESSAGE
 from .options import CONF_MESSAGE_EVENTS, MESSAGE_EVENTS_ALL, option_value
+from .repair_issues import ISSUE_RECORDED_EVENTS, async_clear_issue, async_raise_issue
 
 RATE_WINDOW: Final = timedelta(minutes=1)
 HIGH_RATE: Final = 50  # messages a second, sustained over the window
-ISSUE_PREFIX: Final = "recorded_message_events_"
-
-
-def issue_id_for(entry_id: str) -> str:
-    """The advisory issue of one entry."""
-    return f"{ISSUE_PREFIX}{entry_id}"
 
 
 def events_recorded(hass: HomeAssistant, client: WebSocketClient) -> bool:
@@ -56,19 +50,15 @@ def async_watch_message_rate(
         rate = (received - counted) / RATE_WINDOW.total_seconds()
         counted = received
         if rate > HIGH_RATE and events_recorded(hass, client):
-            ir.async_create_issue(
+            async_raise_issue(
                 hass,
-                DOMAIN,
-                issue_id_for(entry_id),
-                is_fixable=True,
-                is_persistent=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="recorded_message_events",
-                translation_placeholders={"name": client.name, "rate": f"{rate:.0f}"},
-                data={"entry_id": entry_id},
+                ISSUE_RECORDED_EVENTS,
+                entry_id,
+                "recorded_message_events",
+                {"name": client.name, "rate": f"{rate:.0f}"},
             )
         else:
-            ir.async_delete_issue(hass, DOMAIN, issue_id_for(entry_id))
+            async_clear_issue(hass, ISSUE_RECORDED_EVENTS, entry_id)
 
     stop_timer = async_track_time_interval(
         hass, check, RATE_WINDOW, name=f"{client.name} message rate"
@@ -77,6 +67,6 @@ def async_watch_message_rate(
     @callback
     def stop() -> None:
         stop_timer()
-        ir.async_delete_issue(hass, DOMAIN, issue_id_for(entry_id))
+        async_clear_issue(hass, ISSUE_RECORDED_EVENTS, entry_id)
 
     return stop

@@ -1,4 +1,7 @@
-"""Extra handshake headers: parsing the form's text, masking, keeping secrets."""
+"""Extra handshake headers: parsing the form's text, masking, keeping secrets.
+
+Plain Python: no Home Assistant.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ from collections.abc import Mapping
 import re
 from typing import Final
 
+from .errors import InvalidInputError
 from .url import MASK
 
-# RFC 9110 token characters
-_HEADER_NAME: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+# RFC 9110 token: what a header name or a subprotocol may be made of
+_TOKEN: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 # Headers the WebSocket handshake itself sets; overriding them breaks it.
 RESERVED_HEADERS: Final = frozenset(
     {
@@ -26,13 +30,13 @@ RESERVED_HEADERS: Final = frozenset(
 )
 
 
-class InvalidHeadersError(ValueError):
+class InvalidHeadersError(InvalidInputError):
     """Header text that cannot be used; `reason` is a translation key."""
 
-    def __init__(self, reason: str) -> None:
-        """Remember which translated error explains the problem."""
-        super().__init__(reason)
-        self.reason = reason
+
+def is_token(text: str) -> bool:
+    """Whether `text` is an RFC 9110 token (a header name, a subprotocol)."""
+    return _TOKEN.match(text) is not None
 
 
 def parse_headers(
@@ -51,7 +55,7 @@ def parse_headers(
             continue
         name, separator, value = line.partition(":")
         name, value = name.strip(), value.strip()
-        if not separator or not _HEADER_NAME.match(name):
+        if not separator or not is_token(name):
             raise InvalidHeadersError("invalid_headers")
         if name.lower() in RESERVED_HEADERS:
             raise InvalidHeadersError("reserved_header")

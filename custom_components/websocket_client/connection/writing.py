@@ -67,7 +67,7 @@ async def _written(
     """Write; whether the connection was still there when the write returned.
 
     A write that returns after the socket was dropped wrote nothing; one that
-    returned before was handed to the link, and must not be sent again.
+    returned before was handed to the connection, and must not be sent again.
     """
     await write
     return not ended.done()

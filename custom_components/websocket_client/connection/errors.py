@@ -1,0 +1,15 @@
+"""The one base of every error about input that cannot be used."""
+
+from __future__ import annotations
+
+
+class InvalidInputError(ValueError):
+    """Input that cannot be used; `reason` names what is wrong (a translation key).
+
+    The socket layer only names the problem; the layers above translate it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        """Remember which problem it is."""
+        super().__init__(reason)
+        self.reason = reason
