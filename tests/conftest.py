@@ -46,13 +46,13 @@ from custom_components.websocket_client.const import CONF_ACCESS_REASON, DOMAIN
 from custom_components.websocket_client.options import CONF_RETRY_INTERVAL
 from custom_components.websocket_client.url import url_origin
 
-from .certificates import CertificateSet, make_certificates
-from .home_assistant_server import HomeAssistantServer
-from .mosquitto import Mosquitto
-from .processes import free_port, free_ports
-from .raw_peer import RawPeer, Script
-from .thread_peer import ResettingPeer
-from .ws_server import RecordingWebSocketServer, ServerThread, wait_until
+from .servers.certificates import CertificateSet, make_certificates
+from .servers.home_assistant_server import HomeAssistantServer
+from .servers.mosquitto import Mosquitto
+from .servers.processes import free_port, free_ports
+from .servers.raw_peer import RawPeer, Script
+from .servers.thread_peer import ResettingPeer
+from .servers.ws_server import RecordingWebSocketServer, ServerThread, wait_until
 
 type EntryFactory = Callable[..., Awaitable[MockConfigEntry]]
 

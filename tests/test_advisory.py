@@ -21,7 +21,7 @@ from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
 from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 # A lower threshold than the real 50/s keeps the recorded bursts small; the
 # logic does not depend on the number.

@@ -15,7 +15,7 @@ from .conftest import (
     snapshot_connected_platform,
     wait_connected,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 async def press(hass: HomeAssistant, entity_id: str) -> None:

@@ -27,8 +27,8 @@ from .conftest import (
     status_changes,
     wait_connected,
 )
-from .raw_peer import OP_PING, OP_PONG, OP_TEXT, frame, read_frame
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.raw_peer import OP_PING, OP_PONG, OP_TEXT, frame, read_frame
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 async def test_approved_entry_connects_and_reports(

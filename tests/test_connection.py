@@ -23,7 +23,7 @@ from custom_components.websocket_client.handshake import (
 )
 
 from .conftest import PeerStarter
-from .raw_peer import (
+from .servers.raw_peer import (
     OP_CLOSE,
     OP_PING,
     OP_PONG,
@@ -32,7 +32,7 @@ from .raw_peer import (
     frame,
     read_frame,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 # Longest a flooding peer floods, should the client never answer
 FLOOD_LIMIT = 3.0

@@ -30,7 +30,7 @@ from .conftest import (
     state_of,
     wait_connected,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 SECRET_URL_SUFFIX = "?token=hunter2"
 

@@ -11,7 +11,7 @@ from custom_components.websocket_client import device_condition
 from custom_components.websocket_client.const import DOMAIN
 
 from .conftest import EntryFactory
-from .ws_server import wait_until
+from .servers.ws_server import wait_until
 
 
 async def test_is_connected(hass: HomeAssistant, add_entry: EntryFactory) -> None:

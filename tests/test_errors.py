@@ -27,7 +27,7 @@ from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.errors import action_error, validation_error
 
 from .conftest import EntryFactory, wait_connected
-from .ws_server import RecordingWebSocketServer
+from .servers.ws_server import RecordingWebSocketServer
 
 # What the user asked for, on the default entry (whose id is filled in)
 type Arrange = Callable[[HomeAssistant, EntryFactory], Awaitable[str]]

@@ -21,7 +21,7 @@ from .conftest import (
     snapshot_connected_platform,
     wait_connected,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

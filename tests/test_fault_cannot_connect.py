@@ -15,8 +15,8 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from .conftest import STATUS, EntryFactory, state_of, status_changes
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.raw_peer import RawPeer, drain_until_closed
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 LAST_ERROR = "sensor.living_room_last_error"
 

@@ -36,8 +36,8 @@ from .conftest import (
     state_of,
     wait_connected,
 )
-from .raw_peer import OP_PING, OP_TEXT, drain_until_closed, frame, read_frame
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.raw_peer import OP_PING, OP_TEXT, drain_until_closed, frame, read_frame
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 def log_lines(caplog: pytest.LogCaptureFixture, text: str) -> int:

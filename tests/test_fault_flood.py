@@ -20,7 +20,7 @@ import pytest
 from custom_components.websocket_client.const import EVENT_MESSAGE
 
 from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, ServerThread, wait_until
+from .servers.ws_server import RecordingWebSocketServer, ServerThread, wait_until
 
 FLOOD = 100_000
 

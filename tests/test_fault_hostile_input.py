@@ -17,7 +17,7 @@ from custom_components.websocket_client.bus import EVENT_DISCONNECTED
 from custom_components.websocket_client.const import EVENT_MESSAGE
 
 from .conftest import EntryFactory, PeerStarter, wait_connected
-from .raw_peer import (
+from .servers.raw_peer import (
     OP_BINARY,
     OP_CONTINUATION,
     OP_PING,
@@ -26,7 +26,7 @@ from .raw_peer import (
     frame,
     read_frame,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 async def hold_open(reader: asyncio.StreamReader) -> None:

@@ -20,8 +20,8 @@ import pytest
 from custom_components.websocket_client.const import DOMAIN
 
 from .conftest import STATUS, EntryFactory, state_of, wait_connected
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.raw_peer import RawPeer, drain_until_closed
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 type Ending = Callable[[HomeAssistant, str], Awaitable[None]]
 

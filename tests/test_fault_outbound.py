@@ -18,7 +18,7 @@ from custom_components.websocket_client.bus import EVENT_SEND_DROPPED
 from custom_components.websocket_client.const import DOMAIN
 
 from .conftest import EntryFactory, wait_connected
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 async def send(hass: HomeAssistant, entry_id: str, **data: Any) -> None:

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.websocket_client.const import EVENT_MESSAGE
 
 from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 @pytest.fixture(autouse=True)

@@ -37,10 +37,10 @@ import voluptuous_serialize
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .certificates import CertificateSet
 from .conftest import EntryFactory, RetryWitness, call_action, shown_values
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.certificates import CertificateSet
+from .servers.raw_peer import RawPeer, drain_until_closed
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 USER, PASSWORD, TOKEN, HEADER, LOGIN = (
     "uSeRsEcReT",

@@ -10,7 +10,7 @@ from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.session import DATA_SESSION
 
 from .conftest import EntryFactory, entry_data
-from .ws_server import RecordingWebSocketServer
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def test_failed_set_up_gives_the_session_back(

@@ -20,8 +20,8 @@ from .conftest import (
     submitted_as_shown,
     wait_connected,
 )
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.raw_peer import RawPeer, drain_until_closed
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 ALL_OPTIONS = {
     "retry_interval": 1,

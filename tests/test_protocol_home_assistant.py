@@ -28,9 +28,9 @@ from .conftest import (
     status_changes,
     wait_connected,
 )
-from .home_assistant_server import HomeAssistantServer, command, log_in
-from .processes import listening_addresses
-from .ws_server import wait_until
+from .servers.home_assistant_server import HomeAssistantServer, command, log_in
+from .servers.processes import listening_addresses
+from .servers.ws_server import wait_until
 
 EVENT_TYPE = "doorbell_pressed"
 SUBSCRIBE_ID = 1

@@ -17,7 +17,7 @@ from custom_components.websocket_client.bus import EVENT_CONNECTED
 from custom_components.websocket_client.const import EVENT_MESSAGE
 
 from .conftest import EntryFactory, wait_connected
-from .mosquitto import (
+from .servers.mosquitto import (
     CONNACK_ACCEPTED,
     PINGREQ,
     PINGRESP,
@@ -28,8 +28,8 @@ from .mosquitto import (
     suback_packet,
     subscribe_packet,
 )
-from .processes import listening_addresses
-from .ws_server import wait_until
+from .servers.processes import listening_addresses
+from .servers.ws_server import wait_until
 
 TOPIC = "home/living_room/temperature"
 CLIENT_ID = "websocket-client"

@@ -16,7 +16,7 @@ from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.request import RequestIds
 
 from .conftest import EntryFactory, wait_connected
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 async def request(hass: HomeAssistant, entry_id: str, **data: Any) -> dict[str, Any]:

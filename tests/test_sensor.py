@@ -18,7 +18,7 @@ from .conftest import (
     state_of,
     wait_connected,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -18,7 +18,7 @@ from .conftest import (
     state_of,
     wait_connected,
 )
-from .ws_server import ReceivedFrame, RecordingWebSocketServer, wait_until
+from .servers.ws_server import ReceivedFrame, RecordingWebSocketServer, wait_until
 
 
 async def send_marker(

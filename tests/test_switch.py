@@ -19,7 +19,7 @@ from .conftest import (
     state_of,
     wait_connected,
 )
-from .ws_server import RecordingWebSocketServer
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def switch(hass: HomeAssistant, on: bool) -> None:

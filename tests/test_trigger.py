@@ -28,7 +28,7 @@ from custom_components.websocket_client.trigger import (
 )
 
 from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer, wait_until
 
 # Rendered as JSON so that the template engine gives back exactly the text
 VARIABLES = {"text": "{{ trigger.text | to_json }}", "type": "{{ trigger.type }}"}
