@@ -14,9 +14,9 @@ import logging
 from homeassistant.core import HomeAssistant
 import pytest
 
-from .conftest import STATUS, EntryFactory, state_of, status_changes
-from .servers.raw_peer import RawPeer, drain_until_closed
-from .servers.ws_server import RecordingWebSocketServer, wait_until
+from tests.conftest import STATUS, EntryFactory, state_of, status_changes
+from tests.servers.raw_peer import RawPeer, drain_until_closed
+from tests.servers.ws_server import RecordingWebSocketServer, wait_until
 
 LAST_ERROR = "sensor.living_room_last_error"
 

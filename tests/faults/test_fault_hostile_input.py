@@ -15,9 +15,8 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.bus import EVENT_DISCONNECTED
 from custom_components.websocket_client.const import EVENT_MESSAGE
-
-from .conftest import EntryFactory, PeerStarter, wait_connected
-from .servers.raw_peer import (
+from tests.conftest import EntryFactory, PeerStarter, wait_connected
+from tests.servers.raw_peer import (
     OP_BINARY,
     OP_CONTINUATION,
     OP_PING,
@@ -26,7 +25,7 @@ from .servers.raw_peer import (
     frame,
     read_frame,
 )
-from .servers.ws_server import RecordingWebSocketServer, wait_until
+from tests.servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 async def hold_open(reader: asyncio.StreamReader) -> None:

@@ -16,9 +16,8 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.bus import EVENT_SEND_DROPPED
 from custom_components.websocket_client.const import DOMAIN
-
-from .conftest import EntryFactory, wait_connected
-from .servers.ws_server import RecordingWebSocketServer, wait_until
+from tests.conftest import EntryFactory, wait_connected
+from tests.servers.ws_server import RecordingWebSocketServer, wait_until
 
 
 async def send(hass: HomeAssistant, entry_id: str, **data: Any) -> None:
