@@ -20,8 +20,8 @@ from custom_components.websocket_client.advisory import issue_id_for
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
-from .conftest import EntryFactory
-from .servers.ws_server import RecordingWebSocketServer, wait_until
+from .helpers import EntryFactory, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 # A lower threshold than the real 50/s keeps the recorded bursts small; the
 # logic does not depend on the number.

@@ -22,7 +22,7 @@ from custom_components.websocket_client.handshake import (
     describe_connect_error,
 )
 
-from .conftest import PeerStarter
+from .helpers import PeerStarter, wait_until
 from .servers.raw_peer import (
     OP_CLOSE,
     OP_PING,
@@ -32,7 +32,7 @@ from .servers.raw_peer import (
     frame,
     read_frame,
 )
-from .servers.ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 # Longest a flooding peer floods, should the client never answer
 FLOOD_LIMIT = 3.0

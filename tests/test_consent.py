@@ -21,7 +21,7 @@ from custom_components.websocket_client.consent import EVENT_CONSENT
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
-from .conftest import (
+from .helpers import (
     CONNECTED,
     STATUS,
     EntryFactory,
@@ -29,8 +29,9 @@ from .conftest import (
     call_action,
     state_of,
     wait_connected,
+    wait_until,
 )
-from .servers.ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 SECRET_URL_SUFFIX = "?token=hunter2"
 

@@ -7,7 +7,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import EntryFactory
+from .helpers import EntryFactory
 from .servers.ws_server import RecordingWebSocketServer
 
 

@@ -12,16 +12,17 @@ import pytest
 
 from custom_components.websocket_client.options import OPTIONS
 
-from .conftest import (
+from .helpers import (
     EntryFactory,
     PeerStarter,
     RetryWitness,
     shown_values,
     submitted_as_shown,
     wait_connected,
+    wait_until,
 )
 from .servers.raw_peer import RawPeer, drain_until_closed
-from .servers.ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 ALL_OPTIONS = {
     "retry_interval": 1,

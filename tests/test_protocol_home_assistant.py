@@ -20,17 +20,17 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.websocket_client.bus import EVENT_CONNECTED
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
-from .conftest import (
+from .helpers import (
     LAST_ERROR,
     STATUS,
     EntryFactory,
     state_of,
     status_changes,
     wait_connected,
+    wait_until,
 )
 from .servers.home_assistant_server import HomeAssistantServer, command, log_in
 from .servers.processes import listening_addresses
-from .servers.ws_server import wait_until
 
 EVENT_TYPE = "doorbell_pressed"
 SUBSCRIBE_ID = 1

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.websocket_client.bus import EVENT_CONNECTED
 from custom_components.websocket_client.const import EVENT_MESSAGE
 
-from .conftest import EntryFactory, wait_connected
+from .helpers import EntryFactory, wait_connected, wait_until
 from .servers.mosquitto import (
     CONNACK_ACCEPTED,
     PINGREQ,
@@ -29,7 +29,6 @@ from .servers.mosquitto import (
     subscribe_packet,
 )
 from .servers.processes import listening_addresses
-from .servers.ws_server import wait_until
 
 TOPIC = "home/living_room/temperature"
 CLIENT_ID = "websocket-client"

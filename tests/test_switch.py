@@ -10,7 +10,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import (
+from .helpers import (
     CONNECTED,
     SWITCH,
     EntryFactory,

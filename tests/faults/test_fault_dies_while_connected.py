@@ -27,13 +27,14 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.websocket_client.bus import EVENT_CONNECTED, EVENT_DISCONNECTED
 from custom_components.websocket_client.connection import MAX_BURST
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
-from tests.conftest import (
+from tests.helpers import (
     LAST_ERROR,
     EntryFactory,
     PeerStarter,
     ResettingPeerStarter,
     state_of,
     wait_connected,
+    wait_until,
 )
 from tests.servers.raw_peer import (
     OP_PING,
@@ -42,7 +43,7 @@ from tests.servers.raw_peer import (
     frame,
     read_frame,
 )
-from tests.servers.ws_server import RecordingWebSocketServer, wait_until
+from tests.servers.ws_server import RecordingWebSocketServer
 
 
 def log_lines(caplog: pytest.LogCaptureFixture, text: str) -> int:

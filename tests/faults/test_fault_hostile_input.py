@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.bus import EVENT_DISCONNECTED
 from custom_components.websocket_client.const import EVENT_MESSAGE
-from tests.conftest import EntryFactory, PeerStarter, wait_connected
+from tests.helpers import EntryFactory, PeerStarter, wait_connected, wait_until
 from tests.servers.raw_peer import (
     OP_BINARY,
     OP_CONTINUATION,
@@ -25,7 +25,7 @@ from tests.servers.raw_peer import (
     frame,
     read_frame,
 )
-from tests.servers.ws_server import RecordingWebSocketServer, wait_until
+from tests.servers.ws_server import RecordingWebSocketServer
 
 
 async def hold_open(reader: asyncio.StreamReader) -> None:

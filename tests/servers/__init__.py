@@ -35,4 +35,6 @@
   processes, a real Home Assistant's command and onboarding; standard library
   only, so the browser tests (tests/e2e) share it. This package's
   `__init__` must stay import-free for the same reason.
+
+Waiting for what a server saw is `tests.helpers.wait_until`.
 """
