@@ -11,9 +11,9 @@ import pytest
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .certificates import CertificateSet
-from .conftest import STATUS, EntryFactory, state_of, wait_connected
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import STATUS, EntryFactory, state_of, wait_connected, wait_until
+from .servers.certificates import CertificateSet
+from .servers.ws_server import RecordingWebSocketServer
 
 BASE = {
     "name": "Living room",

@@ -23,8 +23,8 @@ from custom_components.websocket_client.repair_issues import (
 )
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
-from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import EntryFactory, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 # A lower threshold than the real 50/s keeps the recorded bursts small; the
 # logic does not depend on the number.

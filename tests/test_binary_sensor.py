@@ -7,8 +7,14 @@ from homeassistant.core import HomeAssistant
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from .conftest import CONNECTED, EntryFactory, snapshot_connected_platform, state_of
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import (
+    CONNECTED,
+    EntryFactory,
+    snapshot_connected_platform,
+    state_of,
+    wait_until,
+)
+from .servers.ws_server import RecordingWebSocketServer
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -8,14 +8,15 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from .conftest import (
+from .helpers import (
     BUTTON,
     SWITCH,
     EntryFactory,
     snapshot_connected_platform,
     wait_connected,
+    wait_until,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def press(hass: HomeAssistant, entity_id: str) -> None:

@@ -21,7 +21,7 @@ from custom_components.websocket_client.const import (
 )
 from custom_components.websocket_client.options import CONF_HEARTBEAT, CONF_IDLE_TIMEOUT
 
-from .conftest import (
+from .helpers import (
     CONNECTED,
     STATUS,
     EntryFactory,
@@ -30,9 +30,10 @@ from .conftest import (
     state_of,
     status_changes,
     wait_connected,
+    wait_until,
 )
-from .raw_peer import OP_PING, OP_PONG, OP_TEXT, frame, read_frame
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.raw_peer import OP_PING, OP_PONG, OP_TEXT, frame, read_frame
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def test_approved_entry_connects_and_reports(

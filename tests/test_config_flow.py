@@ -11,7 +11,7 @@ import pytest
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .ws_server import RecordingWebSocketServer
+from .servers.ws_server import RecordingWebSocketServer
 
 VALID = {
     "name": "Living room",

@@ -21,8 +21,8 @@ from custom_components.websocket_client.connection import (
 )
 from custom_components.websocket_client.connection.handshake import connect_failure
 
-from .conftest import PeerStarter
-from .raw_peer import (
+from .helpers import PeerStarter, wait_until
+from .servers.raw_peer import (
     OP_CLOSE,
     OP_PING,
     OP_PONG,
@@ -31,7 +31,7 @@ from .raw_peer import (
     frame,
     read_frame,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 # Longest a flooding peer floods, should the client never answer
 FLOOD_LIMIT = 3.0

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.websocket_client.const import DOMAIN, EVENT_CONSENT
 from custom_components.websocket_client.repairs import async_create_fix_flow
 
-from .conftest import (
+from .helpers import (
     CONNECTED,
     STATUS,
     EntryFactory,
@@ -28,8 +28,9 @@ from .conftest import (
     call_action,
     state_of,
     wait_connected,
+    wait_until,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 SECRET_URL_SUFFIX = "?token=hunter2"
 

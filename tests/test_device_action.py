@@ -22,8 +22,8 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.websocket_client import device_action
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
-from .conftest import EntryFactory, call_action, device_of
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import EntryFactory, call_action, device_of, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 MIB = 1024 * 1024
 # Texts the template engine changes or refuses (see the README's pitfalls)

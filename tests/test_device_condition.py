@@ -10,8 +10,7 @@ from pytest_homeassistant_custom_component.common import async_get_device_automa
 from custom_components.websocket_client import device_condition
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import EntryFactory
-from .ws_server import wait_until
+from .helpers import EntryFactory, wait_until
 
 
 async def test_is_connected(hass: HomeAssistant, add_entry: EntryFactory) -> None:

@@ -17,8 +17,8 @@ import voluptuous as vol
 from custom_components.websocket_client import device_trigger
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import EntryFactory, device_of
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import EntryFactory, device_of, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def record_device_triggers(

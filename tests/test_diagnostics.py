@@ -14,9 +14,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.types import PropertyPath, SerializableData
 
-from .certificates import CertificateSet
-from .conftest import EntryFactory, timestamps_as_any, wait_connected
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import EntryFactory, timestamps_as_any, wait_connected, wait_until
+from .servers.certificates import CertificateSet
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def test_snapshot(

@@ -7,8 +7,8 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer
+from .helpers import EntryFactory
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def test_device_and_entities(

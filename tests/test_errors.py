@@ -26,8 +26,8 @@ import voluptuous as vol
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.errors import action_error, validation_error
 
-from .conftest import EntryFactory, wait_connected
-from .ws_server import RecordingWebSocketServer
+from .helpers import EntryFactory, wait_connected
+from .servers.ws_server import RecordingWebSocketServer
 
 # What the user asked for, on the default entry (whose id is filled in)
 type Arrange = Callable[[HomeAssistant, EntryFactory], Awaitable[str]]

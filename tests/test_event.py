@@ -14,14 +14,15 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.websocket_client.const import EVENT_MESSAGE
 
-from .conftest import (
+from .helpers import (
     MESSAGE,
     EntryFactory,
     message_attribute,
     snapshot_connected_platform,
     wait_connected,
+    wait_until,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

@@ -9,8 +9,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.session import DATA_SESSION
 
-from .conftest import EntryFactory, entry_data
-from .ws_server import RecordingWebSocketServer
+from .helpers import EntryFactory, entry_data
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def test_failed_set_up_gives_the_session_back(

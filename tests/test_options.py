@@ -23,7 +23,7 @@ from custom_components.websocket_client.options import (
     redacted_options,
 )
 
-from .conftest import shown_values
+from .helpers import shown_values
 
 DEFAULTS = {
     "retry_interval": 10,

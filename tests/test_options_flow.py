@@ -12,7 +12,7 @@ import pytest
 
 from custom_components.websocket_client.options import OPTIONS
 
-from .conftest import (
+from .helpers import (
     EntryFactory,
     PeerStarter,
     RetryWitness,
@@ -20,9 +20,10 @@ from .conftest import (
     state_of,
     submitted_as_shown,
     wait_connected,
+    wait_until,
 )
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.raw_peer import RawPeer, drain_until_closed
+from .servers.ws_server import RecordingWebSocketServer
 
 ALL_OPTIONS = {
     "retry_interval": 1,

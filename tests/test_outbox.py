@@ -12,7 +12,7 @@ from custom_components.websocket_client.connection.outbox import (
     QueuedMessage,
 )
 
-from .ws_server import wait_until
+from .helpers import wait_until
 
 
 class Drops:

@@ -23,17 +23,17 @@ from custom_components.websocket_client.const import (
     EVENT_MESSAGE,
 )
 
-from .conftest import (
+from .helpers import (
     LAST_ERROR,
     STATUS,
     EntryFactory,
     state_of,
     status_changes,
     wait_connected,
+    wait_until,
 )
-from .home_assistant_server import HomeAssistantServer, command, log_in
-from .processes import listening_addresses
-from .ws_server import wait_until
+from .servers.home_assistant_server import HomeAssistantServer, command, log_in
+from .servers.processes import listening_addresses
 
 EVENT_TYPE = "doorbell_pressed"
 SUBSCRIBE_ID = 1

@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import EVENT_CONNECTED, EVENT_MESSAGE
 
-from .conftest import EntryFactory, wait_connected
-from .mosquitto import (
+from .helpers import EntryFactory, wait_connected, wait_until
+from .servers.mosquitto import (
     CONNACK_ACCEPTED,
     PINGREQ,
     PINGRESP,
@@ -27,8 +27,7 @@ from .mosquitto import (
     suback_packet,
     subscribe_packet,
 )
-from .processes import listening_addresses
-from .ws_server import wait_until
+from .servers.processes import listening_addresses
 
 TOPIC = "home/living_room/temperature"
 CLIENT_ID = "websocket-client"

@@ -15,9 +15,16 @@ import voluptuous_serialize
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .certificates import CertificateSet
-from .conftest import STATUS, EntryFactory, RetryWitness, state_of, wait_connected
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import (
+    STATUS,
+    EntryFactory,
+    RetryWitness,
+    state_of,
+    wait_connected,
+    wait_until,
+)
+from .servers.certificates import CertificateSet
+from .servers.ws_server import RecordingWebSocketServer
 
 # Typed in newer releases only; the alias keeps one call for both.
 serialize: Callable[..., Any] = voluptuous_serialize.convert

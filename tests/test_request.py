@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.request import RequestIds
 
-from .conftest import EntryFactory, wait_connected
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import EntryFactory, wait_connected, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def request(hass: HomeAssistant, entry_id: str, **data: Any) -> dict[str, Any]:

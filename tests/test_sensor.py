@@ -11,14 +11,15 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import (
+from .helpers import (
     STATUS,
     EntryFactory,
     snapshot_connected_platform,
     state_of,
     wait_connected,
+    wait_until,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

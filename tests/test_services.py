@@ -10,15 +10,16 @@ import pytest
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import (
+from .helpers import (
     CONNECTED,
     STATUS,
     EntryFactory,
     RetryWitness,
     state_of,
     wait_connected,
+    wait_until,
 )
-from .ws_server import ReceivedFrame, RecordingWebSocketServer, wait_until
+from .servers.ws_server import ReceivedFrame, RecordingWebSocketServer
 
 
 async def send_marker(

@@ -10,7 +10,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import (
+from .helpers import (
     CONNECTED,
     SWITCH,
     EntryFactory,
@@ -19,7 +19,7 @@ from .conftest import (
     state_of,
     wait_connected,
 )
-from .ws_server import RecordingWebSocketServer
+from .servers.ws_server import RecordingWebSocketServer
 
 
 async def switch(hass: HomeAssistant, on: bool) -> None:

@@ -27,8 +27,8 @@ from custom_components.websocket_client.trigger import (
     async_validate_trigger_config as validate_websocket_trigger,
 )
 
-from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, wait_until
+from .helpers import EntryFactory, wait_until
+from .servers.ws_server import RecordingWebSocketServer
 
 # Rendered as JSON so that the template engine gives back exactly the text
 VARIABLES = {"text": "{{ trigger.text | to_json }}", "type": "{{ trigger.type }}"}

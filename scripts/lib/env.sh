@@ -8,8 +8,8 @@ PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # A machine that turns byte-code caching off (PYTHONDONTWRITEBYTECODE) makes every
 # pytest worker, mypy plugin host and hass compile Home Assistant again: about ten
 # seconds a process. Compiled modules go to a cache of their own instead, so no
-# source tree gets __pycache__ directories (tests/processes.py does the same for
-# the Home Assistant processes the tests start).
+# source tree gets __pycache__ directories (tests/servers/processes.py does the same
+# for the Home Assistant processes the tests start).
 if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ]; then
     unset PYTHONDONTWRITEBYTECODE
     export PYTHONPYCACHEPREFIX="${PYTHONPYCACHEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/websocket-client/pycache}"

@@ -23,7 +23,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.processes import wait_for
+from tests.servers.processes import wait_for
 
 from .conftest import CHROMIUM, OWNER, ROOT, DemoServer, HomeAssistantProcess
 

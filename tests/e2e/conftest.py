@@ -21,7 +21,7 @@ import urllib.request
 
 import pytest
 
-from tests.processes import (
+from tests.servers.processes import (
     answers,
     child_environment,
     free_port,

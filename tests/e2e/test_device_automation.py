@@ -16,7 +16,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.processes import wait_for
+from tests.servers.processes import wait_for
 
 from .browser import (
     Connection,

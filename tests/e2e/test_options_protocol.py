@@ -18,7 +18,7 @@ import re
 
 from playwright.sync_api import Locator, expect
 
-from tests.processes import wait_for
+from tests.servers.processes import wait_for
 
 from .browser import (
     DEEP_TEXT,

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.processes import wait_for
+from tests.servers.processes import wait_for
 
 from .browser import Journey, approved_connection, goto
 from .conftest import DemoServer, HomeAssistantProcess

@@ -123,13 +123,6 @@ class RecordingWebSocketServer:
             await ws.close(code=code, message=message)
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait for something a user or the server would see, failing after `timeout`."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.01)  # poll interval; the predicate ends the wait
-
-
 class ServerThread:
     """Runs a server on its own event loop, as a separate machine would.
 

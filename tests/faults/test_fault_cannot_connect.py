@@ -14,9 +14,9 @@ import logging
 from homeassistant.core import HomeAssistant
 import pytest
 
-from .conftest import STATUS, EntryFactory, state_of, status_changes
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from tests.helpers import STATUS, EntryFactory, state_of, status_changes, wait_until
+from tests.servers.raw_peer import RawPeer, drain_until_closed
+from tests.servers.ws_server import RecordingWebSocketServer
 
 LAST_ERROR = "sensor.living_room_last_error"
 

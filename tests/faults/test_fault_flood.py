@@ -18,9 +18,8 @@ from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 
 from custom_components.websocket_client.const import EVENT_MESSAGE
-
-from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, ServerThread, wait_until
+from tests.helpers import EntryFactory, wait_until
+from tests.servers.ws_server import RecordingWebSocketServer, ServerThread
 
 FLOOD = 100_000
 

@@ -14,9 +14,8 @@ from homeassistant.helpers.json import json_bytes
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import EVENT_DISCONNECTED, EVENT_MESSAGE
-
-from .conftest import EntryFactory, PeerStarter, wait_connected
-from .raw_peer import (
+from tests.helpers import EntryFactory, PeerStarter, wait_connected, wait_until
+from tests.servers.raw_peer import (
     OP_BINARY,
     OP_CONTINUATION,
     OP_PING,
@@ -25,7 +24,7 @@ from .raw_peer import (
     frame,
     read_frame,
 )
-from .ws_server import RecordingWebSocketServer, wait_until
+from tests.servers.ws_server import RecordingWebSocketServer
 
 
 async def hold_open(reader: asyncio.StreamReader) -> None:

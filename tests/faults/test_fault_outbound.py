@@ -15,9 +15,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_SEND_DROPPED
-
-from .conftest import EntryFactory, wait_connected
-from .ws_server import RecordingWebSocketServer, wait_until
+from tests.helpers import EntryFactory, wait_connected, wait_until
+from tests.servers.ws_server import RecordingWebSocketServer
 
 
 async def send(hass: HomeAssistant, entry_id: str, **data: Any) -> None:

@@ -36,11 +36,16 @@ from pytest_homeassistant_custom_component.typing import (
 import voluptuous_serialize
 
 from custom_components.websocket_client.const import DOMAIN
-
-from .certificates import CertificateSet
-from .conftest import EntryFactory, RetryWitness, call_action, shown_values
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from tests.helpers import (
+    EntryFactory,
+    RetryWitness,
+    call_action,
+    shown_values,
+    wait_until,
+)
+from tests.servers.certificates import CertificateSet
+from tests.servers.raw_peer import RawPeer, drain_until_closed
+from tests.servers.ws_server import RecordingWebSocketServer
 
 USER, PASSWORD, TOKEN, HEADER, LOGIN = (
     "uSeRsEcReT",

@@ -18,10 +18,9 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 
 from custom_components.websocket_client.const import DOMAIN
-
-from .conftest import STATUS, EntryFactory, state_of, wait_connected
-from .raw_peer import RawPeer, drain_until_closed
-from .ws_server import RecordingWebSocketServer, wait_until
+from tests.helpers import STATUS, EntryFactory, state_of, wait_connected, wait_until
+from tests.servers.raw_peer import RawPeer, drain_until_closed
+from tests.servers.ws_server import RecordingWebSocketServer
 
 type Ending = Callable[[HomeAssistant, str], Awaitable[None]]
 

@@ -18,9 +18,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.websocket_client.const import EVENT_MESSAGE
-
-from .conftest import EntryFactory
-from .ws_server import RecordingWebSocketServer, wait_until
+from tests.helpers import EntryFactory, wait_until
+from tests.servers.ws_server import RecordingWebSocketServer
 
 
 @pytest.fixture(autouse=True)

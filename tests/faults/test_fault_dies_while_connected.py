@@ -7,7 +7,7 @@ log line down and one back, and the link returns by itself.
 A reset that comes in just as the client writes (a heartbeat ping, the pong to
 a server's ping, an action's message, the closing frame on unload) is made
 exact by blocking the event loop while a peer in its own thread resets the
-connection (see tests/thread_peer.py): the loop then sees the reset first and
+connection (see tests/servers/thread_peer.py): the loop then sees the reset first and
 the write finds the connection going away.
 """
 
@@ -31,17 +31,23 @@ from custom_components.websocket_client.const import (
     EVENT_DISCONNECTED,
     EVENT_MESSAGE,
 )
-
-from .conftest import (
+from tests.helpers import (
     LAST_ERROR,
     EntryFactory,
     PeerStarter,
     ResettingPeerStarter,
     state_of,
     wait_connected,
+    wait_until,
 )
-from .raw_peer import OP_PING, OP_TEXT, drain_until_closed, frame, read_frame
-from .ws_server import RecordingWebSocketServer, wait_until
+from tests.servers.raw_peer import (
+    OP_PING,
+    OP_TEXT,
+    drain_until_closed,
+    frame,
+    read_frame,
+)
+from tests.servers.ws_server import RecordingWebSocketServer
 
 
 def log_lines(caplog: pytest.LogCaptureFixture, text: str) -> int:
