@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 import contextlib
 from dataclasses import replace
+from typing import Any
 
 import aiohttp
 from aiohttp import WSMsgType, web
@@ -710,3 +711,44 @@ async def test_send_blocked_by_a_peer_that_stopped_reading_ends_with_the_link(
         await connection.stop(1000)
     assert isinstance(sending.exception(), NotConnectedError)
     assert listener.closed == [ConnectionEnd(EndReason.NO_HEARTBEAT_ANSWER, 1006)]
+
+
+# Far more than a socket's send and receive buffers hold together
+UNREAD_MESSAGE = b"x" * 32_000_000
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"on_connect": (UNREAD_MESSAGE,)}, id="on-connect message"),
+        pytest.param(
+            {"keepalive_message": UNREAD_MESSAGE, "keepalive_interval": 0.05},
+            id="keep-alive message",
+        ),
+    ],
+)
+async def test_own_write_to_a_peer_that_stopped_reading_ends_as_lost(
+    session: aiohttp.ClientSession, start_peer: PeerStarter, changes: dict[str, Any]
+) -> None:
+    """A login or keep-alive write that never finds room ends as connection lost.
+
+    The receive loop is stuck in the write, so no other deadline could fire:
+    the write itself gives up after half a heartbeat and drops the socket.
+    """
+    peer = await start_peer(never_reads)
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session,
+        replace(
+            settings(peer.url, heartbeat=0.4, retry_interval=60),
+            max_message_size=0,
+            **changes,
+        ),
+        listener,
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: bool(listener.problems()), timeout=5)
+    finally:
+        await connection.stop(1000)
+    assert listener.problems() == [ConnectionEnd(EndReason.LOST, 1006)]

@@ -38,8 +38,8 @@ from .writing import (
     end_writes,
     transport_of,
     write_message,
-    write_quietly,
     write_until_ended,
+    write_within,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ class WebSocketConnection:
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         # Done when the open connection ends: writes waiting on it fail then
         self._ended: asyncio.Future[None] | None = None
+        self._transport: asyncio.Transport | None = None
         self._stop_code: int | None = None
 
     @property
@@ -200,7 +201,7 @@ class WebSocketConnection:
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse) -> ConnectionEnd:
         """Log in, receive until the connection ends; report and return why."""
-        self._ws, transport = ws, transport_of(ws)
+        self._ws, self._transport = ws, transport_of(ws)
         self._ended = ended = asyncio.get_running_loop().create_future()
         keep_alive = keep_alive_for(self.settings, asyncio.get_running_loop().time())
         closed = ConnectionEnd(EndReason.ERROR)
@@ -228,7 +229,7 @@ class WebSocketConnection:
                         STOP_CLOSE_TIMEOUT,
                     )
             finally:  # also when a stop() cancels the closing
-                end_writes(ended, transport)
+                end_writes(ended, self._transport)
                 # A connection the server never accepted was an attempt that failed.
                 if self._state is ConnectionState.CONNECTED:
                     self._listener.connection_closed(closed)
@@ -239,7 +240,7 @@ class WebSocketConnection:
     ) -> ConnectionEnd:
         """Send the on-connect messages, then receive until the connection ends."""
         for payload in self.settings.on_connect:
-            if not await write_quietly(write_message(ws, payload)):
+            if not await self._write_own(write_message(ws, payload), keep_alive):
                 return lost(ws)
         logging_in = keep_alive.logging_in
         self._set_state(
@@ -307,7 +308,7 @@ class WebSocketConnection:
     ) -> ConnectionEnd | None:
         """Answer a ping, time a pong; returns why the connection ends, if it does."""
         if msg.type is aiohttp.WSMsgType.PING:
-            if not await write_quietly(ws.pong(msg.data)):
+            if not await self._write_own(ws.pong(msg.data), keep_alive):
                 return lost(ws)
         elif msg.type is aiohttp.WSMsgType.PONG:
             round_trip = keep_alive.pong_received(keep_alive.last_frame)
@@ -337,14 +338,20 @@ class WebSocketConnection:
             )
         if keep_alive.ping_due(now):
             keep_alive.ping_sent = now
-            if not await write_quietly(ws.ping()):
+            if not await self._write_own(ws.ping(), keep_alive):
                 return lost(ws)
         message = self.settings.keepalive_message
         if message is not None and keep_alive.message_due(now):
             keep_alive.message_sent(now)
-            if not await write_quietly(write_message(ws, message)):
+            if not await self._write_own(write_message(ws, message), keep_alive):
                 return lost(ws)
         return None
+
+    async def _write_own(
+        self, write: Coroutine[Any, Any, None], keep_alive: KeepAlive
+    ) -> bool:
+        """Write a frame the connection sends of itself; False when it is lost."""
+        return await write_within(write, keep_alive.write_timeout, self._transport)
 
     def _retry_delay(self) -> float:
         interval = self.settings.retry_interval

@@ -21,6 +21,7 @@ class KeepAlive:
         "next_message",
         "next_ping",
         "ping_sent",
+        "write_timeout",
     )
 
     def __init__(
@@ -45,6 +46,9 @@ class KeepAlive:
         self.message_interval = message_interval
         self.next_message = now + message_interval
         self.login_deadline = None if login_timeout is None else now + login_timeout
+        # A write of the connection's own (login, ping, pong, keep-alive) that
+        # takes longer means a peer that stopped reading: as late as a pong.
+        self.write_timeout = heartbeat / 2 if heartbeat else idle_timeout or None
 
     def next_deadline(self) -> float | None:
         """Loop time of the next deadline, None when nothing is watched.

@@ -6,7 +6,7 @@ Plain aiohttp, no Home Assistant.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
@@ -21,17 +21,47 @@ def write_message(
     return ws.send_str(payload)
 
 
-async def write_quietly(write: Awaitable[None]) -> bool:
-    """Write a frame; False when the connection is going away meanwhile.
+async def write_within(
+    write: Coroutine[Any, Any, None],
+    give_up_after: float | None,
+    transport: asyncio.Transport | None,
+) -> bool:
+    """Write a frame of the connection's own; False when the connection is lost.
 
-    The peer may reset the connection at any instant: that is a lost
-    connection, not an error.
+    The peer may reset the connection at any instant, or stop reading and
+    leave the write waiting for room in the socket: after `give_up_after` s
+    the socket is dropped. Either way the connection is lost, not in error.
     """
-    try:
-        await write
-    except (aiohttp.ClientError, ConnectionError):
+    # Eager: a write that finds room completes here, without a task switch.
+    writing = asyncio.Task(write, loop=asyncio.get_running_loop(), eager_start=True)
+    if not writing.done():
+        # Read even when the caller is cancelled meanwhile (see write_until_ended)
+        writing.add_done_callback(_read_outcome)
+        await asyncio.wait((writing,), timeout=give_up_after)
+        if not writing.done():
+            await _drop_socket(writing, transport, give_up_after)
+            return False
+    if writing.cancelled() or (error := writing.exception()) is None:
+        return not writing.cancelled()
+    if isinstance(error, aiohttp.ClientError | ConnectionError):
         return False
-    return True
+    raise error
+
+
+async def _drop_socket(
+    writing: asyncio.Task[None],
+    transport: asyncio.Transport | None,
+    give_up_after: float | None,
+) -> None:
+    """Drop the socket under a stuck write and let the write end by itself.
+
+    Cancelling the write instead would leave aiohttp's drain waiter to fail
+    unobserved ("Future exception was never retrieved") when the socket goes.
+    """
+    if transport is not None:
+        transport.abort()
+        await asyncio.wait((writing,), timeout=give_up_after)
+    writing.cancel()
 
 
 async def write_until_ended(
@@ -73,7 +103,7 @@ async def _written(
     return not ended.done()
 
 
-def _read_outcome(task: asyncio.Task[bool]) -> None:
+def _read_outcome(task: asyncio.Task[Any]) -> None:
     if not task.cancelled():
         task.exception()
 
