@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.websocket_client.connection import (
+    ConnectionEnd,
+    ConnectionState,
+    EndReason,
+)
 from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.options import CONF_RETRY_INTERVAL
 
 from .helpers import (
+    LAST_ERROR,
     STATUS,
     EntryFactory,
     snapshot_connected_platform,
@@ -20,6 +31,8 @@ from .helpers import (
     wait_until,
 )
 from .servers.ws_server import RecordingWebSocketServer
+
+PACKAGE = Path(__file__).parent.parent / "custom_components" / DOMAIN
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -86,3 +99,28 @@ async def test_status_of_a_denied_entry_and_unload(
     assert state_of(hass, STATUS) == "denied"
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_every_end_reason_is_a_translated_last_error(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Whatever the socket layer reports, Last error shows a translated state.
+
+    Each reason goes the way a real one does: through the client's listener
+    interface, which the connection calls, and the outage log to the sensor.
+    """
+    ws_server.reject_status = 500
+    entry = await add_entry(options={CONF_RETRY_INTERVAL: 60})
+    await wait_until(lambda: state_of(hass, LAST_ERROR) == "http_status")
+    translations = await async_get_translations(hass, "en", "entity", {DOMAIN})
+    prefix = f"component.{DOMAIN}.entity.sensor.last_error.state"
+    for reason in EndReason:
+        entry.runtime_data.connection_state_changed(
+            ConnectionState.WAITING_TO_RETRY, ConnectionEnd(reason, close_code=4000)
+        )
+        await hass.async_block_till_done()
+        assert state_of(hass, LAST_ERROR) == reason.value
+        assert translations.get(f"{prefix}.{reason.value}"), reason
+    strings = json.loads((PACKAGE / "strings.json").read_text())
+    states = strings["entity"]["sensor"]["last_error"]["state"]
+    assert set(states) == {reason.value for reason in EndReason}
