@@ -9,10 +9,10 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import WebSocketClient, WebSocketClientConfigEntry
+from .client import WebSocketClientConfigEntry
 from .entity import WebSocketClientStatusEntity
 
-# Pushed by the link; no polling and no parallel updates to limit
+# Pushed by the connection; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
 
 
@@ -26,14 +26,10 @@ async def async_setup_entry(
 
 
 class ConnectedBinarySensor(WebSocketClientStatusEntity, BinarySensorEntity):
-    """On while a link to the server is open."""
+    """On while a connection to the server is open."""
 
     _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
     _attr_translation_key = "connected"
-
-    def __init__(self, client: WebSocketClient) -> None:
-        """Create the sensor for one entry."""
-        super().__init__(client, "connected")
 
     @property
     def is_on(self) -> bool:

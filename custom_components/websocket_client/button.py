@@ -1,4 +1,4 @@
-"""The Reconnect button: drop the link and connect again now."""
+"""The Reconnect button: drop the connection and connect again now."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from homeassistant.components.button import ButtonEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import WebSocketClient, WebSocketClientConfigEntry
+from .client import WebSocketClientConfigEntry
 from .entity import WebSocketClientEntity
 
-# Acts on the link directly; nothing to limit
+# Acts on the connection directly; nothing to limit
 PARALLEL_UPDATES = 0
 
 
@@ -23,14 +23,10 @@ async def async_setup_entry(
 
 
 class ReconnectButton(WebSocketClientEntity, ButtonEntity):
-    """Drop the link and reconnect without waiting for the retry interval."""
+    """Drop the connection and reconnect without waiting for the retry interval."""
 
     _attr_translation_key = "reconnect"
 
-    def __init__(self, client: WebSocketClient) -> None:
-        """Create the button for one entry."""
-        super().__init__(client, "reconnect")
-
     async def async_press(self) -> None:
-        """Reconnect now (refused when the link may not run)."""
+        """Reconnect now (refused when the connection may not run)."""
         await self.client.async_reconnect()

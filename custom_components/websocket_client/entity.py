@@ -14,15 +14,20 @@ class WebSocketClientEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, client: WebSocketClient, key: str) -> None:
-        """Attach the entity to the entry's device."""
+    def __init__(self, client: WebSocketClient, key: str | None = None) -> None:
+        """Attach the entity to the entry's device.
+
+        `key` makes the unique id; it defaults to the translation key, which
+        names each of an entry's entities once.
+        """
+        key = key or self._attr_translation_key
         self.client = client
         self._attr_unique_id = f"{client.entry.entry_id}_{key}"
         self._attr_device_info = device_info(client.entry)
 
 
 class WebSocketClientStatusEntity(WebSocketClientEntity):
-    """An entity whose state follows the link's status."""
+    """An entity whose state follows the client's status."""
 
     async def async_added_to_hass(self) -> None:
         """Write the state whenever the status changes."""

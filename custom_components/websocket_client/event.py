@@ -31,7 +31,7 @@ from .entity import WebSocketClientEntity
 from .message import ReceivedMessage
 from .options import CONF_EVENT_PAYLOAD_LIMIT, option_value
 
-# Pushed by the link; no polling and no parallel updates to limit
+# Pushed by the connection; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
 MIN_WRITE_INTERVAL: Final = 0.25
 _NOT_ATTRIBUTES: Final = frozenset({ATTR_ENTRY_ID, ATTR_NAME, ATTR_TYPE})
@@ -58,7 +58,7 @@ class MessageEvent(WebSocketClientEntity, EventEntity):
 
     def __init__(self, client: WebSocketClient) -> None:
         """Create the event entity for one entry."""
-        super().__init__(client, "message")
+        super().__init__(client)
         self._latest: ReceivedMessage | None = None
         self._written_at = -MIN_WRITE_INTERVAL
         self._cancel_write: CALLBACK_TYPE | None = None

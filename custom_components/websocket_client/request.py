@@ -15,7 +15,7 @@ from .message import MessageFanout, ReceivedMessage
 
 
 class ReplyLostError(Exception):
-    """The link closed while a request waited for its reply."""
+    """The connection closed while a request waited for its reply."""
 
 
 @dataclass(slots=True)

@@ -125,15 +125,11 @@ async def async_setup_entry(
 
 
 class StatusSensor(WebSocketClientStatusEntity, SensorEntity):
-    """Consent and link state as one value."""
+    """Consent and connection state as one value."""
 
     _attr_device_class = SensorDeviceClass.ENUM
     _attr_options = [status.value for status in ClientStatus]
     _attr_translation_key = "status"
-
-    def __init__(self, client: WebSocketClient) -> None:
-        """Create the sensor for one entry."""
-        super().__init__(client, "status")
 
     @property
     def native_value(self) -> str:

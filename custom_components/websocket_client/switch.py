@@ -8,10 +8,10 @@ from homeassistant.components.switch import SwitchEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import WebSocketClient, WebSocketClientConfigEntry
+from .client import WebSocketClientConfigEntry
 from .entity import WebSocketClientStatusEntity
 
-# Acts on the link directly; nothing to limit
+# Acts on the connection directly; nothing to limit
 PARALLEL_UPDATES = 0
 
 
@@ -28,10 +28,6 @@ class ConnectionSwitch(WebSocketClientStatusEntity, SwitchEntity):
     """On: connect and stay connected. Off: disconnected, no retries (persists)."""
 
     _attr_translation_key = "connection"
-
-    def __init__(self, client: WebSocketClient) -> None:
-        """Create the switch for one entry."""
-        super().__init__(client, "connection")
 
     @property
     def is_on(self) -> bool:
