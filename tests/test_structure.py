@@ -27,6 +27,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"bus", "request", "sender"}),
     # The per-entry client: life cycle and the one gate
     frozenset({"client"}),
+    # From a config entry id to the entry or its client, with translated errors
+    frozenset({"entries"}),
     # Subscribers of the fan-out, platforms, actions, flows
     frozenset(
         {"entity", "event", "sensor", "binary_sensor", "switch", "button"}

@@ -248,8 +248,14 @@ async def test_validation_errors(hass: HomeAssistant, add_entry: EntryFactory) -
     base: dict[str, Any] = {"platform": DOMAIN, "config_entry_id": entry.entry_id}
     assert await validate_websocket_trigger(hass, base)
     bad: list[tuple[dict[str, Any], str]] = [
-        ({**base, "config_entry_id": "nope"}, "no WebSocket Client connection"),
-        ({**base, "config_entry_id": other.entry_id}, "no WebSocket Client"),
+        (
+            {**base, "config_entry_id": "nope"},
+            "No WebSocket Client connection has the config entry ID nope",
+        ),
+        (
+            {**base, "config_entry_id": other.entry_id},
+            f"No WebSocket Client connection has the config entry ID {other.entry_id}",
+        ),
         ({**base, "match_regex": "("}, "invalid regular expression"),
         ({**base, "match": {"a": 1}, "match_regex": "a"}, "either match"),
         ({**base, "type": "json"}, "value must be one of"),

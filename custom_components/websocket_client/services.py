@@ -7,7 +7,6 @@ from functools import partial
 import re
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -19,7 +18,7 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from . import consent
-from .client import WebSocketClient, WebSocketClientConfigEntry
+from .client import WebSocketClient
 from .connection import NotConnectedError, OutboxFullError
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
@@ -37,6 +36,7 @@ from .const import (
     SERVICE_REQUEST,
     SERVICE_SEND,
 )
+from .entries import entry_by_id, loaded_client
 from .errors import action_error, validation_error
 from .message import payload_size
 from .payload import InvalidPayloadError, encode_payload
@@ -93,32 +93,6 @@ REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
 )
 
 type Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, Any]]
-
-
-def entry_by_id(hass: HomeAssistant, entry_id: str) -> WebSocketClientConfigEntry:
-    """One of the integration's entries, whether or not it is loaded."""
-    entry = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        raise validation_error("entry_not_found", entry_id=entry_id)
-    return entry
-
-
-def loaded_client(hass: HomeAssistant, entry_id: str) -> WebSocketClient:
-    """The running client of a loaded entry."""
-    entry = entry_by_id(hass, entry_id)
-    if entry.state is not ConfigEntryState.LOADED:
-        raise validation_error("entry_not_loaded", name=entry.title)
-    return entry.runtime_data
-
-
-def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
-    """The entry an action targets, whether or not it is loaded."""
-    return entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
-
-
-def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
-    """The running client of the entry an action targets."""
-    return loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
 
 
 def encode_outgoing(data: dict[str, Any]) -> str | bytes:
@@ -202,13 +176,13 @@ def with_request_id(
 
 
 async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
-    client = get_client(hass, call)
+    client = loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     payload = encode_outgoing(dict(call.data))
     await async_send_payload(client, payload, queue=call.data[ATTR_QUEUE])
 
 
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    client = get_client(hass, call)
+    client = loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     data: dict[str, Any] = dict(call.data)
     request_id = None
     if ATTR_ID_KEY in data:
@@ -228,15 +202,15 @@ async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
 
 
 async def _async_connect(hass: HomeAssistant, call: ServiceCall) -> None:
-    await get_client(hass, call).async_connect()
+    await loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID]).async_connect()
 
 
 async def _async_disconnect(hass: HomeAssistant, call: ServiceCall) -> None:
-    await get_client(hass, call).async_disconnect()
+    await loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID]).async_disconnect()
 
 
 async def _async_approve(hass: HomeAssistant, call: ServiceCall) -> None:
-    entry = get_entry(hass, call)
+    entry = entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
     decision = consent.current_decision(entry)
     if decision is consent.ConsentDecision.DENIED:
@@ -248,7 +222,7 @@ async def _async_approve(hass: HomeAssistant, call: ServiceCall) -> None:
 
 
 async def _async_deny(hass: HomeAssistant, call: ServiceCall) -> None:
-    entry = get_entry(hass, call)
+    entry = entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
     if consent.current_decision(entry) is not consent.ConsentDecision.DENIED:
         await consent.async_decide(

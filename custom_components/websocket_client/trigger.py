@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from homeassistant.const import CONF_PLATFORM, CONF_TYPE
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
@@ -37,6 +38,8 @@ from .const import (
     MESSAGE_TYPE_BINARY,
     MESSAGE_TYPE_TEXT,
 )
+from .entries import entry_by_id
+from .errors import async_invalid_config
 from .message import ReceivedMessage, async_fanout
 from .request import ReplyMatcher
 
@@ -78,14 +81,17 @@ TRIGGER_SCHEMA: Final = vol.All(
 )
 
 
-def check_entry(hass: HomeAssistant, entry_id: str) -> None:
-    """Refuse a config entry id that is not one of this integration's."""
-    entry = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        raise vol.Invalid(
-            f"no WebSocket Client connection has config_entry_id {entry_id!r}",
+async def async_check_entry(hass: HomeAssistant, entry_id: str) -> None:
+    """Refuse a config entry id that is none of this integration's."""
+    try:
+        entry_by_id(hass, entry_id)
+    except ServiceValidationError as err:
+        raise await async_invalid_config(
+            hass,
+            err.translation_key or "entry_not_found",
+            err.translation_placeholders,
             path=[ATTR_CONFIG_ENTRY_ID],
-        )
+        ) from err
 
 
 async def async_validate_trigger_config(
@@ -93,7 +99,7 @@ async def async_validate_trigger_config(
 ) -> ConfigType:
     """Validate when the automation is saved, including the connection."""
     validated: ConfigType = TRIGGER_SCHEMA(config)
-    check_entry(hass, validated[ATTR_CONFIG_ENTRY_ID])
+    await async_check_entry(hass, validated[ATTR_CONFIG_ENTRY_ID])
     return validated
 
 
