@@ -20,8 +20,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Values and helpers every layer above may use
     frozenset(
         {"const", "errors", "payload", "protocol_options", "options", "advanced"}
-        | {"message", "consent", "session", "device", "repair_issues"}
-        | {"listeners", "statistics", "outage_log"}
+        | {"message", "message_filter", "consent", "session", "device"}
+        | {"repair_issues", "listeners", "statistics", "outage_log"}
     ),
     # What the client is made of
     frozenset({"bus", "request", "sender"}),

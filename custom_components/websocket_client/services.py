@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from functools import partial
-import re
 from typing import Any, Final
 
 from homeassistant.core import (
@@ -24,8 +23,6 @@ from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DATA_BASE64,
     ATTR_JSON,
-    ATTR_MATCH,
-    ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
     ATTR_QUEUE,
     DOMAIN,
@@ -39,8 +36,14 @@ from .const import (
 from .entries import entry_by_id, loaded_client
 from .errors import action_error, validation_error
 from .message import payload_size
+from .message_filter import (
+    InvalidFilterError,
+    MessageFilter,
+    filter_fields,
+    filter_from_config,
+)
 from .payload import InvalidPayloadError, encode_payload
-from .request import ReplyLostError, ReplyMatcher
+from .request import ReplyLostError
 
 ATTR_ID_KEY: Final = "id_key"
 ATTR_TIMEOUT: Final = "timeout"
@@ -83,8 +86,7 @@ def validate_send(data: Any) -> dict[str, Any]:
 SEND_SCHEMA = vol.Schema(validate_send)
 REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
     {
-        vol.Optional(ATTR_MATCH): dict,
-        vol.Optional(ATTR_MATCH_REGEX): cv.string,
+        **filter_fields(type_field=None),
         vol.Optional(ATTR_ID_KEY): vol.All(cv.string, vol.Length(min=1)),
         vol.Optional(ATTR_TIMEOUT, default=DEFAULT_REQUEST_TIMEOUT): vol.All(
             vol.Coerce(float), vol.Range(min=0.1, max=3600)
@@ -103,25 +105,18 @@ def encode_outgoing(data: dict[str, Any]) -> str | bytes:
         raise validation_error(err.reason) from err
 
 
-def reply_matcher(
-    data: Mapping[str, Any], required: Mapping[str, Any] | None = None
-) -> ReplyMatcher:
-    """The reply criteria of a request: match or match_regex, and `required`.
+def request_filter(
+    data: Mapping[str, Any], request_id: Mapping[str, Any] | None = None
+) -> MessageFilter:
+    """What the reply to a request must look like: match or match_regex, and its id.
 
-    `required` (the request's own id) is added to the JSON subset to match.
+    The request's own id (`request_id`) is required in the JSON as well.
     """
-    if ATTR_MATCH in data and ATTR_MATCH_REGEX in data:
-        raise validation_error("one_matcher")
-    match_regex = None
-    if ATTR_MATCH_REGEX in data:
-        try:
-            match_regex = re.compile(data[ATTR_MATCH_REGEX])
-        except re.error as err:
-            raise validation_error("invalid_regex", error=str(err)) from err
-    match = None
-    if ATTR_MATCH in data or required:
-        match = {**data.get(ATTR_MATCH, {}), **(required or {})}
-    return ReplyMatcher(match=match, match_regex=match_regex)
+    try:
+        criteria = filter_from_config(data, type_field=None)
+    except InvalidFilterError as err:
+        raise validation_error(err.reason, **err.placeholders) from err
+    return criteria.requiring(request_id) if request_id else criteria
 
 
 def not_connected(client: WebSocketClient) -> Exception:
@@ -187,7 +182,7 @@ async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
     request_id = None
     if ATTR_ID_KEY in data:
         data, request_id = with_request_id(client, data)
-    matcher = reply_matcher(data, request_id)
+    matcher = request_filter(data, request_id)
     payload = outgoing_payload(client, data)
     try:
         return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
