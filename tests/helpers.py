@@ -3,7 +3,8 @@
 Waiting for what a user or a server would see (`wait_until`,
 `wait_connected`), the entities of the default entry and reading their states,
 calling actions as a user, what a form shows and submits, config entry data,
-the retry witness, and taking snapshots. The fixtures are in conftest.py, the
+the retry witness, taking snapshots, and the bad message filters every caller
+refuses alike (`BAD_FILTERS`). The fixtures are in conftest.py, the
 servers and peers in the `servers` package.
 """
 
@@ -59,6 +60,20 @@ MESSAGE = "event.living_room_message"
 SWITCH = "switch.living_room_connection"
 BUTTON = "button.living_room_reconnect"
 LAST_ERROR = "sensor.living_room_last_error"
+
+# Bad message filters, and the one sentence that refuses each of them in the
+# request action, the websocket_client trigger and the device trigger alike
+BAD_FILTERS: tuple[tuple[dict[str, Any], str], ...] = (
+    (
+        {"match": {"a": 1}, "match_regex": "a"},
+        "Give at most one of match or match_regex",
+    ),
+    (
+        {"match_regex": "("},
+        "match_regex is not a valid regular expression: "
+        "missing ), unterminated subpattern at position 0",
+    ),
+)
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:

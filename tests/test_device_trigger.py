@@ -6,6 +6,7 @@ from typing import Any
 
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers.trigger import async_validate_trigger_config
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -17,7 +18,7 @@ import voluptuous as vol
 from custom_components.websocket_client import device_trigger
 from custom_components.websocket_client.const import DOMAIN
 
-from .helpers import EntryFactory, device_of, wait_until
+from .helpers import BAD_FILTERS, EntryFactory, device_of, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 
@@ -171,3 +172,28 @@ async def test_validation(hass: HomeAssistant, add_entry: EntryFactory) -> None:
     for config in bad:
         with pytest.raises(vol.Invalid):
             await device_trigger.async_validate_trigger_config(hass, config)
+
+
+@pytest.mark.parametrize(("bad_filter", "message"), BAD_FILTERS)
+async def test_filter_errors_are_the_request_actions(
+    hass: HomeAssistant,
+    add_entry: EntryFactory,
+    bad_filter: dict[str, Any],
+    message: str,
+) -> None:
+    """A bad filter of Message received is refused as the request action does."""
+    entry = await add_entry()
+    config = {
+        "platform": "device",
+        "domain": DOMAIN,
+        "device_id": device_of(hass, entry),
+        "type": "message_received",
+        **bad_filter,
+    }
+    with pytest.raises(vol.Invalid) as err:
+        await device_trigger.async_validate_trigger_config(hass, config)
+    assert str(err.value) == message
+    # And so when Home Assistant validates it for an automation
+    with pytest.raises(vol.Invalid) as err:
+        await async_validate_trigger_config(hass, [config])
+    assert str(err.value) == message

@@ -24,7 +24,11 @@ from pytest_homeassistant_custom_component.typing import (
 import voluptuous as vol
 
 from custom_components.websocket_client.const import DOMAIN
-from custom_components.websocket_client.errors import action_error, validation_error
+from custom_components.websocket_client.errors import (
+    action_error,
+    async_invalid_config,
+    validation_error,
+)
 
 from .helpers import EntryFactory, wait_connected
 from .servers.ws_server import RecordingWebSocketServer
@@ -238,3 +242,25 @@ def test_errors_are_home_assistant_errors_not_schema_errors() -> None:
     assert not isinstance(invalid, vol.Invalid)
     assert not isinstance(failed, vol.Invalid)
     assert repr(invalid) == "InvalidActionError('not_connected')"
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_saved_config_gets_the_actions_sentence(
+    hass: HomeAssistant, add_entry: EntryFactory, language: str
+) -> None:
+    """vol.Invalid says what the action error says; missing languages in English."""
+    await add_entry()  # the actions' errors are rendered once it is set up
+    hass.config.language = language
+    action = validation_error("entry_not_loaded", name="Living room")
+    invalid = await async_invalid_config(
+        hass, "entry_not_loaded", {"name": "Living room"}, path=["config_entry_id"]
+    )
+    assert invalid.msg == str(action)
+    assert (
+        invalid.msg
+        == "The connection Living room is not loaded. Enable or reload it first"
+    )
+    assert invalid.path == ["config_entry_id"]
+    plain = await async_invalid_config(hass, "one_matcher")
+    assert str(plain) == "Give at most one of match or match_regex"
+    assert str(await async_invalid_config(hass, "no_such_key")) == "no_such_key"

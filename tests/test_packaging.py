@@ -103,12 +103,14 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     config_errors = set(STRINGS["config"]["error"])
     # Payload errors become action errors (services.encode_outgoing).
     payload_errors = literals_after(r"InvalidPayloadError\(\"(\w+)\"\)")
+    # Filter errors too (services.request_filter, message_filter.async_validate_filter).
+    filter_errors = literals_after(r"InvalidFilterError\(\s*\"(\w+)\"")
     raised = literals_after(r"Error\(\"(\w+)\"\)") | literals_after(
         r"errors\[[A-Z_]+\] = \"(\w+)\""
     )
     raised |= literals_after(r"\(\w+, \"(\w+_(?:invalid|required))\"\)")
     raised |= {"invalid_auth", "cannot_connect"}  # from async_check_handshake
-    raised -= payload_errors
+    raised -= payload_errors | filter_errors
     assert raised <= config_errors | set(STRINGS["options"]["error"])
     structured = raised & set(STRINGS["options"]["error"])
     assert set(STRINGS["options"]["error"]) == structured | {
@@ -119,7 +121,7 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     assert literals_after(r"AbortFlow\(\"(\w+)\"\)") <= set(STRINGS["config"]["abort"])
     exceptions = literals_after(r"(?:validation|action)_error\(\s*\"(\w+)\"")
     exceptions |= {"invalid_ca_cert"}  # ConfigEntryError of a failed set-up
-    exceptions |= payload_errors
+    exceptions |= payload_errors | filter_errors
     assert exceptions == set(STRINGS["exceptions"])
 
 

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.request import RequestIds
 
-from .helpers import EntryFactory, wait_connected, wait_until
+from .helpers import BAD_FILTERS, EntryFactory, wait_connected, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 
@@ -245,6 +245,22 @@ async def test_id_key_needs_a_json_object(
             await request(hass, entry.entry_id, id_key="id", **payload)
         assert err.value.translation_key == "id_key_needs_json_object"
     assert ws_server.frames == []
+
+
+@pytest.mark.parametrize(("bad_filter", "message"), BAD_FILTERS)
+async def test_filter_errors_are_the_triggers(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    bad_filter: dict[str, Any],
+    message: str,
+) -> None:
+    """A bad filter is refused in the words the triggers use when saved."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    with pytest.raises(ServiceValidationError) as err:
+        await request(hass, entry.entry_id, message="x", **bad_filter)
+    assert str(err.value) == message
 
 
 def test_request_ids_grow_above_on_connect_ids() -> None:

@@ -20,13 +20,15 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Values and helpers every layer above may use
     frozenset(
         {"const", "errors", "payload", "protocol_options", "options", "advanced"}
-        | {"message", "consent", "session", "device", "repair_issues"}
-        | {"listeners", "statistics", "outage_log"}
+        | {"message", "message_filter", "consent", "session", "device"}
+        | {"repair_issues", "listeners", "statistics", "outage_log"}
     ),
     # What the client is made of
     frozenset({"bus", "request", "sender"}),
     # The per-entry client: life cycle and the one gate
     frozenset({"client"}),
+    # From a config entry id to the entry or its client, with translated errors
+    frozenset({"entries"}),
     # Subscribers of the fan-out, platforms, actions, flows
     frozenset(
         {"entity", "event", "sensor", "binary_sensor", "switch", "button"}

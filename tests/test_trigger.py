@@ -27,7 +27,7 @@ from custom_components.websocket_client.trigger import (
     async_validate_trigger_config as validate_websocket_trigger,
 )
 
-from .helpers import EntryFactory, wait_until
+from .helpers import BAD_FILTERS, EntryFactory, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 # Rendered as JSON so that the template engine gives back exactly the text
@@ -248,12 +248,33 @@ async def test_validation_errors(hass: HomeAssistant, add_entry: EntryFactory) -
     base: dict[str, Any] = {"platform": DOMAIN, "config_entry_id": entry.entry_id}
     assert await validate_websocket_trigger(hass, base)
     bad: list[tuple[dict[str, Any], str]] = [
-        ({**base, "config_entry_id": "nope"}, "no WebSocket Client connection"),
-        ({**base, "config_entry_id": other.entry_id}, "no WebSocket Client"),
-        ({**base, "match_regex": "("}, "invalid regular expression"),
-        ({**base, "match": {"a": 1}, "match_regex": "a"}, "either match"),
+        (
+            {**base, "config_entry_id": "nope"},
+            "No WebSocket Client connection has the config entry ID nope",
+        ),
+        (
+            {**base, "config_entry_id": other.entry_id},
+            f"No WebSocket Client connection has the config entry ID {other.entry_id}",
+        ),
+        ({**base, "match_regex": "("}, "not a valid regular expression"),
+        ({**base, "match": {"a": 1}, "match_regex": "a"}, "at most one of match"),
         ({**base, "type": "json"}, "value must be one of"),
     ]
     for config, message in bad:
         with pytest.raises(vol.Invalid, match=message):
             await validate_websocket_trigger(hass, config)
+
+
+@pytest.mark.parametrize(("bad_filter", "message"), BAD_FILTERS)
+async def test_filter_errors_are_the_request_actions(
+    hass: HomeAssistant,
+    add_entry: EntryFactory,
+    bad_filter: dict[str, Any],
+    message: str,
+) -> None:
+    """A bad filter is refused in the very words of the request action."""
+    entry = await add_entry()
+    config = {"platform": DOMAIN, "config_entry_id": entry.entry_id, **bad_filter}
+    with pytest.raises(vol.Invalid) as err:
+        await validate_websocket_trigger(hass, config)
+    assert str(err.value) == message

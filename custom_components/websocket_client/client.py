@@ -29,9 +29,10 @@ from .const import ClientStatus
 from .errors import validation_error
 from .listeners import Listeners
 from .message import ReceivedMessage, async_fanout, payload_size
+from .message_filter import MessageFilter
 from .options import connection_settings, needs_reconnect
 from .outage_log import OutageLog
-from .request import PendingRequests, ReplyMatcher, RequestIds
+from .request import PendingRequests, RequestIds
 from .sender import Sender
 from .statistics import ClientStatistics
 
@@ -194,7 +195,7 @@ class WebSocketClient:
         await self._sender.async_send(payload, queue=queue)
 
     async def async_request(
-        self, payload: str | bytes, matcher: ReplyMatcher, reply_timeout: float
+        self, payload: str | bytes, matcher: MessageFilter, reply_timeout: float
     ) -> dict[str, Any]:
         """Send, then wait for the first matching message (see PendingRequests)."""
         return await self._requests.async_request(

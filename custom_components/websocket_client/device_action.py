@@ -45,9 +45,10 @@ from .const import (
     SERVICE_SEND,
 )
 from .device import entry_id_of_device
+from .entries import loaded_client
 from .errors import validation_error
 from .message import payload_size
-from .services import async_send_payload, encode_outgoing, loaded_client
+from .services import async_send_payload, encode_outgoing
 
 # Action type → the send action's payload field it fills, and its form field
 ACTION_FIELDS: Final[dict[str, tuple[str, Any]]] = {

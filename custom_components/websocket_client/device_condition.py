@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_CONDITION, CONF_DEVICE_ID, CONF_DOMAIN, CONF_TYPE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
@@ -14,6 +13,7 @@ import voluptuous as vol
 
 from .const import DOMAIN
 from .device import entry_id_of_device
+from .entries import running_client
 
 CONDITION_IS_CONNECTED: Final = "is_connected"
 CONDITION_SCHEMA: Final = cv.DEVICE_CONDITION_BASE_SCHEMA.extend(
@@ -46,10 +46,7 @@ def async_condition_from_config(
 
     @callback
     def is_connected(hass: HomeAssistant, variables: TemplateVarsType = None) -> bool:
-        entry_id = entry_id_of_device(hass, device_id)
-        entry = hass.config_entries.async_get_entry(entry_id) if entry_id else None
-        if entry is None or entry.state is not ConfigEntryState.LOADED:
-            return False
-        return bool(entry.runtime_data.is_connected)
+        client = running_client(hass, entry_id_of_device(hass, device_id))
+        return client is not None and client.is_connected
 
     return is_connected

@@ -1,7 +1,8 @@
 """Device triggers of a connection: a message, connected, disconnected, consent.
 
 "Message received" is the `websocket_client` trigger bound to the device's
-entry; the others listen to the integration's bus events for that entry.
+entry, with the same message filter; the others listen to the integration's
+bus events for that entry.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ import voluptuous as vol
 from . import trigger
 from .consent import ATTR_DECISION, ConsentDecision
 from .const import (
-    ATTR_CONFIG_ENTRY_ID,
     ATTR_ENTRY_ID,
     ATTR_MATCH,
     ATTR_MATCH_REGEX,
@@ -43,6 +43,12 @@ from .const import (
     EVENT_DISCONNECTED,
 )
 from .device import entry_id_of_device
+from .message_filter import (
+    MESSAGE_TYPES,
+    async_validate_filter,
+    filter_fields,
+    filter_from_config,
+)
 
 TRIGGER_MESSAGE: Final = "message_received"
 CONF_MESSAGE_TYPE: Final = "message_type"
@@ -55,15 +61,11 @@ EVENT_TRIGGERS: Final[dict[str, tuple[str, dict[str, str]]]] = {
 }
 TRIGGER_TYPES: Final = (TRIGGER_MESSAGE, *EVENT_TRIGGERS)
 
-TRIGGER_SCHEMA: Final = vol.All(
-    DEVICE_TRIGGER_BASE_SCHEMA.extend(
-        {
-            vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES),
-            vol.Optional(CONF_MESSAGE_TYPE): vol.In(trigger.MESSAGE_TYPES),
-            **trigger.MATCH_FIELDS,
-        }
-    ),
-    trigger.one_filter,
+TRIGGER_SCHEMA: Final = DEVICE_TRIGGER_BASE_SCHEMA.extend(
+    {
+        vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES),
+        **filter_fields(CONF_MESSAGE_TYPE),
+    }
 )
 
 
@@ -74,6 +76,7 @@ async def async_validate_trigger_config(
     validated: ConfigType = TRIGGER_SCHEMA(config)
     if entry_id_of_device(hass, validated[CONF_DEVICE_ID]) is None:
         raise vol.Invalid("the device is not a WebSocket Client connection")
+    await async_validate_filter(hass, validated, CONF_MESSAGE_TYPE)
     return validated
 
 
@@ -105,7 +108,7 @@ async def async_get_trigger_capabilities(
         # does not translate the options of extra fields.
         options=[
             SelectOptionDict(value=kind, label=kind.capitalize())
-            for kind in trigger.MESSAGE_TYPES
+            for kind in MESSAGE_TYPES
         ],
         mode=SelectSelectorMode.LIST,
         translation_key=CONF_MESSAGE_TYPE,
@@ -131,17 +134,13 @@ async def async_attach_trigger(
     entry_id = entry_id_of_device(hass, config[CONF_DEVICE_ID])
     trigger_type = config[CONF_TYPE]
     if trigger_type == TRIGGER_MESSAGE:
-        message_config: ConfigType = {
-            CONF_PLATFORM: DOMAIN,
-            ATTR_CONFIG_ENTRY_ID: entry_id,
-        }
-        for key in (ATTR_MATCH, ATTR_MATCH_REGEX):
-            if key in config:
-                message_config[key] = config[key]
-        if CONF_MESSAGE_TYPE in config:
-            message_config[CONF_TYPE] = config[CONF_MESSAGE_TYPE]
-        return await trigger.async_attach_trigger(
-            hass, message_config, action, trigger_info
+        # A device that is gone has no entry: its messages never come.
+        return trigger.async_attach_message_trigger(
+            hass,
+            entry_id or "",
+            filter_from_config(config, CONF_MESSAGE_TYPE),
+            action,
+            trigger_info,
         )
     event_type, event_data = EVENT_TRIGGERS[trigger_type]
     raw_event_config: ConfigType = {

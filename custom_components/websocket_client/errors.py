@@ -1,5 +1,7 @@
 """Translated errors raised to the user by actions, switches and buttons.
 
+Saving an automation gets the same sentences (`async_invalid_config`).
+
 Each is a Home Assistant error with a translation key: the frontend, the
 WebSocket API and automations (`continue_on_error`) treat it like those of
 Home Assistant's own integrations.
@@ -18,10 +20,16 @@ half can go once the declared minimum version has that change.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+from contextlib import suppress
+
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.json import json_dumps
+from homeassistant.helpers.translation import async_get_translations
+import voluptuous as vol
 
 from .const import DOMAIN
 
@@ -67,3 +75,27 @@ def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
 def action_error(key: str, **placeholders: str) -> HomeAssistantError:
     """A failure while carrying out a valid request, translated by `key`."""
     return ActionFailedError(key, placeholders or None)
+
+
+async def async_invalid_config(
+    hass: HomeAssistant,
+    key: str,
+    placeholders: Mapping[str, str] | None = None,
+    path: list[Hashable] | None = None,
+) -> vol.Invalid:
+    """What `validation_error(key)` says, as vol.Invalid of a config being saved.
+
+    Rendered as Home Assistant renders the message of a translated error (no
+    final full stop, placeholders filled in), in Home Assistant's language;
+    keys it lacks come in English.
+    """
+    language = hass.config.language
+    translations = await async_get_translations(hass, language, "exceptions", {DOMAIN})
+    message = translations.get(f"component.{DOMAIN}.exceptions.{key}.message")
+    if not message:
+        return vol.Invalid(key, path=path)
+    message = message.rstrip(".")
+    if placeholders:
+        with suppress(KeyError, IndexError, ValueError):
+            message = message.format(**placeholders)
+    return vol.Invalid(message, path=path)

@@ -6,35 +6,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import json
-import re
 from typing import Any
 
-from .connection import is_subset
 from .const import ATTR_DATA_BASE64, ATTR_JSON, ATTR_TEXT, ATTR_TYPE
 from .message import MessageFanout, ReceivedMessage
+from .message_filter import MessageFilter
 
 
 class ReplyLostError(Exception):
     """The connection closed while a request waited for its reply."""
-
-
-@dataclass(slots=True)
-class ReplyMatcher:
-    """What a reply must look like; no criteria means the next message."""
-
-    match: dict[str, Any] | None = None
-    match_regex: re.Pattern[str] | None = None
-
-    def matches(self, message: ReceivedMessage) -> bool:
-        """Whether a received message is the awaited reply (meets every criterion)."""
-        if self.match is not None and not (
-            message.is_json and is_subset(self.match, message.json)
-        ):
-            return False
-        return self.match_regex is None or (
-            message.text is not None
-            and self.match_regex.search(message.text) is not None
-        )
 
 
 class RequestIds:
@@ -78,7 +58,7 @@ def _highest_id(payloads: tuple[str | bytes, ...], id_key: str) -> int:
 class PendingRequest:
     """A request waiting for its reply."""
 
-    matcher: ReplyMatcher
+    matcher: MessageFilter
     reply: asyncio.Future[dict[str, Any]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -100,7 +80,7 @@ class PendingRequests:
         self,
         send: Callable[[str | bytes], Awaitable[None]],
         payload: str | bytes,
-        matcher: ReplyMatcher,
+        matcher: MessageFilter,
         reply_timeout: float,
     ) -> dict[str, Any]:
         """Send `payload`, then wait for the first message `matcher` accepts."""
@@ -113,7 +93,7 @@ class PendingRequests:
         finally:
             self.discard(request)
 
-    def add(self, matcher: ReplyMatcher) -> PendingRequest:
+    def add(self, matcher: MessageFilter) -> PendingRequest:
         """Wait for a reply matching `matcher`."""
         request = PendingRequest(matcher)
         self._pending.append(request)

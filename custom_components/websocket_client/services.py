@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from functools import partial
-import re
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -19,14 +17,12 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from . import consent
-from .client import WebSocketClient, WebSocketClientConfigEntry
+from .client import WebSocketClient
 from .connection import NotConnectedError, OutboxFullError
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DATA_BASE64,
     ATTR_JSON,
-    ATTR_MATCH,
-    ATTR_MATCH_REGEX,
     ATTR_MESSAGE,
     ATTR_QUEUE,
     DOMAIN,
@@ -37,10 +33,17 @@ from .const import (
     SERVICE_REQUEST,
     SERVICE_SEND,
 )
+from .entries import entry_by_id, loaded_client
 from .errors import action_error, validation_error
 from .message import payload_size
+from .message_filter import (
+    InvalidFilterError,
+    MessageFilter,
+    filter_fields,
+    filter_from_config,
+)
 from .payload import InvalidPayloadError, encode_payload
-from .request import ReplyLostError, ReplyMatcher
+from .request import ReplyLostError
 
 ATTR_ID_KEY: Final = "id_key"
 ATTR_TIMEOUT: Final = "timeout"
@@ -83,8 +86,7 @@ def validate_send(data: Any) -> dict[str, Any]:
 SEND_SCHEMA = vol.Schema(validate_send)
 REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
     {
-        vol.Optional(ATTR_MATCH): dict,
-        vol.Optional(ATTR_MATCH_REGEX): cv.string,
+        **filter_fields(type_field=None),
         vol.Optional(ATTR_ID_KEY): vol.All(cv.string, vol.Length(min=1)),
         vol.Optional(ATTR_TIMEOUT, default=DEFAULT_REQUEST_TIMEOUT): vol.All(
             vol.Coerce(float), vol.Range(min=0.1, max=3600)
@@ -95,32 +97,6 @@ REQUEST_SCHEMA = PAYLOAD_SCHEMA.extend(
 type Handler = Callable[[HomeAssistant, ServiceCall], Coroutine[Any, Any, Any]]
 
 
-def entry_by_id(hass: HomeAssistant, entry_id: str) -> WebSocketClientConfigEntry:
-    """One of the integration's entries, whether or not it is loaded."""
-    entry = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        raise validation_error("entry_not_found", entry_id=entry_id)
-    return entry
-
-
-def loaded_client(hass: HomeAssistant, entry_id: str) -> WebSocketClient:
-    """The running client of a loaded entry."""
-    entry = entry_by_id(hass, entry_id)
-    if entry.state is not ConfigEntryState.LOADED:
-        raise validation_error("entry_not_loaded", name=entry.title)
-    return entry.runtime_data
-
-
-def get_entry(hass: HomeAssistant, call: ServiceCall) -> WebSocketClientConfigEntry:
-    """The entry an action targets, whether or not it is loaded."""
-    return entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
-
-
-def get_client(hass: HomeAssistant, call: ServiceCall) -> WebSocketClient:
-    """The running client of the entry an action targets."""
-    return loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
-
-
 def encode_outgoing(data: dict[str, Any]) -> str | bytes:
     """The frame payload from exactly one of message, json or data_base64."""
     try:
@@ -129,25 +105,18 @@ def encode_outgoing(data: dict[str, Any]) -> str | bytes:
         raise validation_error(err.reason) from err
 
 
-def reply_matcher(
-    data: Mapping[str, Any], required: Mapping[str, Any] | None = None
-) -> ReplyMatcher:
-    """The reply criteria of a request: match or match_regex, and `required`.
+def request_filter(
+    data: Mapping[str, Any], request_id: Mapping[str, Any] | None = None
+) -> MessageFilter:
+    """What the reply to a request must look like: match or match_regex, and its id.
 
-    `required` (the request's own id) is added to the JSON subset to match.
+    The request's own id (`request_id`) is required in the JSON as well.
     """
-    if ATTR_MATCH in data and ATTR_MATCH_REGEX in data:
-        raise validation_error("one_matcher")
-    match_regex = None
-    if ATTR_MATCH_REGEX in data:
-        try:
-            match_regex = re.compile(data[ATTR_MATCH_REGEX])
-        except re.error as err:
-            raise validation_error("invalid_regex", error=str(err)) from err
-    match = None
-    if ATTR_MATCH in data or required:
-        match = {**data.get(ATTR_MATCH, {}), **(required or {})}
-    return ReplyMatcher(match=match, match_regex=match_regex)
+    try:
+        criteria = filter_from_config(data, type_field=None)
+    except InvalidFilterError as err:
+        raise validation_error(err.reason, **err.placeholders) from err
+    return criteria.requiring(request_id) if request_id else criteria
 
 
 def not_connected(client: WebSocketClient) -> Exception:
@@ -202,18 +171,18 @@ def with_request_id(
 
 
 async def _async_send(hass: HomeAssistant, call: ServiceCall) -> None:
-    client = get_client(hass, call)
+    client = loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     payload = encode_outgoing(dict(call.data))
     await async_send_payload(client, payload, queue=call.data[ATTR_QUEUE])
 
 
 async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    client = get_client(hass, call)
+    client = loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     data: dict[str, Any] = dict(call.data)
     request_id = None
     if ATTR_ID_KEY in data:
         data, request_id = with_request_id(client, data)
-    matcher = reply_matcher(data, request_id)
+    matcher = request_filter(data, request_id)
     payload = outgoing_payload(client, data)
     try:
         return await client.async_request(payload, matcher, data[ATTR_TIMEOUT])
@@ -228,15 +197,15 @@ async def _async_request(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
 
 
 async def _async_connect(hass: HomeAssistant, call: ServiceCall) -> None:
-    await get_client(hass, call).async_connect()
+    await loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID]).async_connect()
 
 
 async def _async_disconnect(hass: HomeAssistant, call: ServiceCall) -> None:
-    await get_client(hass, call).async_disconnect()
+    await loaded_client(hass, call.data[ATTR_CONFIG_ENTRY_ID]).async_disconnect()
 
 
 async def _async_approve(hass: HomeAssistant, call: ServiceCall) -> None:
-    entry = get_entry(hass, call)
+    entry = entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
     decision = consent.current_decision(entry)
     if decision is consent.ConsentDecision.DENIED:
@@ -248,7 +217,7 @@ async def _async_approve(hass: HomeAssistant, call: ServiceCall) -> None:
 
 
 async def _async_deny(hass: HomeAssistant, call: ServiceCall) -> None:
-    entry = get_entry(hass, call)
+    entry = entry_by_id(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     await consent.async_check_may_decide(hass, entry, call.context.user_id)
     if consent.current_decision(entry) is not consent.ConsentDecision.DENIED:
         await consent.async_decide(
