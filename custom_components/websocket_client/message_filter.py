@@ -35,16 +35,7 @@ TYPE_FIELD: Final = "type"
 
 
 class InvalidFilterError(InvalidInputError):
-    """A filter that cannot be used.
-
-    `reason` is a key of the integration's translated `exceptions`,
-    `placeholders` fill it in.
-    """
-
-    def __init__(self, reason: str, **placeholders: str) -> None:
-        """Remember the translated error and its placeholders."""
-        super().__init__(reason)
-        self.placeholders = placeholders
+    """A filter that cannot be used (a key of the translated `exceptions`)."""
 
 
 @dataclass(frozen=True, slots=True)

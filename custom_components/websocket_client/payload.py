@@ -13,18 +13,14 @@ from typing import Any, Final
 
 from homeassistant.helpers.json import json_dumps
 
+from .connection import InvalidInputError
 from .const import ATTR_DATA_BASE64, ATTR_JSON, ATTR_MESSAGE
 
 PAYLOAD_FIELDS: Final = (ATTR_MESSAGE, ATTR_JSON, ATTR_DATA_BASE64)
 
 
-class InvalidPayloadError(ValueError):
+class InvalidPayloadError(InvalidInputError):
     """A payload that cannot be sent; `reason` is a translation key."""
-
-    def __init__(self, reason: str) -> None:
-        """Remember which translated error explains the problem."""
-        super().__init__(reason)
-        self.reason = reason
 
 
 def encode_payload(data: Mapping[str, Any]) -> str | bytes:

@@ -11,19 +11,14 @@ from collections.abc import Sequence
 import re
 from typing import Any, Final
 
-from .connection import MASK
+from .connection import MASK, InvalidInputError
 from .payload import PAYLOAD_FIELDS, InvalidPayloadError, encode_payload
 
 _MASKED_MESSAGE: Final = re.compile(rf"^{re.escape(MASK)}\s*(\d+)$")
 
 
-class InvalidOptionError(ValueError):
+class InvalidOptionError(InvalidInputError):
     """Form input an option cannot take; `reason` is a translation key."""
-
-    def __init__(self, reason: str) -> None:
-        """Remember which translated error explains the problem."""
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _is_empty(value: Any) -> bool:
