@@ -12,6 +12,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
 )
 
@@ -86,8 +87,11 @@ async def test_advice_appears_fixes_and_clears(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
     """A sustained high rate opens the issue; its fix turns message events off."""
+    events = async_capture_events(hass, EVENT_MESSAGE)
     entry = await connected(add_entry)
     await minute_of(hass, ws_server, entry, BURST, 1)
+    # Counted once the client has them: a message's event fires as it arrives.
+    assert len(events) == BURST
     issue = advice(hass, entry)
     assert issue is not None
     assert issue.is_fixable
@@ -103,8 +107,11 @@ async def test_advice_appears_fixes_and_clears(
     assert entry.options["message_events"] == "none"
     assert advice(hass, entry) is None
 
-    # Off now: however fast, no advice.
+    # Off now: the messages still arrive, no event reaches the bus (or the
+    # database), and however fast they come, no advice.
     await minute_of(hass, ws_server, entry, BURST, 2)
+    assert entry.runtime_data.statistics.messages_received == 2 * BURST
+    assert len(events) == BURST
     assert advice(hass, entry) is None
 
 

@@ -18,6 +18,7 @@ from custom_components.websocket_client.const import (
     EVENT_CONNECTED,
     EVENT_DISCONNECTED,
     EVENT_MESSAGE,
+    EVENT_SEND_DROPPED,
 )
 from custom_components.websocket_client.options import CONF_HEARTBEAT, CONF_IDLE_TIMEOUT
 
@@ -32,7 +33,7 @@ from .helpers import (
     wait_connected,
     wait_until,
 )
-from .servers.raw_peer import OP_PING, OP_PONG, OP_TEXT, frame, read_frame
+from .servers.raw_peer import OP_BINARY, OP_PING, OP_PONG, OP_TEXT, frame, read_frame
 from .servers.ws_server import RecordingWebSocketServer
 
 
@@ -212,8 +213,13 @@ async def test_shutdown_during_a_reconnect_stays_shut_down(
 async def test_queue_survives_a_peer_that_stopped_reading(
     hass: HomeAssistant, start_peer: PeerStarter, add_entry: EntryFactory
 ) -> None:
-    """The queue stuck on a peer that stopped reading goes out on the next link."""
-    texts: list[bytes] = []
+    """The queue stuck on a peer that stopped reading goes out on the next link.
+
+    What the first link took into its socket buffers is sent, and lost with
+    that link; every other queued message reaches a later link, whole, once
+    and in order. Every message is counted as sent exactly once.
+    """
+    received: list[tuple[int, bytes]] = []
 
     async def stalls_then_reads(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -224,21 +230,34 @@ async def test_queue_survives_a_peer_that_stopped_reading(
             opcode, data = await read_frame(reader)
             if opcode == OP_PING:
                 writer.write(frame(OP_PONG, data))
-            elif opcode == OP_TEXT:
-                texts.append(data)
+            elif opcode in (OP_TEXT, OP_BINARY):
+                received.append((opcode, data))
 
+    dropped = async_capture_events(hass, EVENT_SEND_DROPPED)
     peer = await start_peer(stalls_then_reads)
     entry = await add_entry(
         url=peer.url, connection_enabled=False, options={CONF_HEARTBEAT: 0.3}
     )
     client = entry.runtime_data
     # More than the socket buffers take: the flush waits for room in them.
-    for _ in range(10):
-        await client.async_send(b"x" * 1_000_000, queue=True)
+    binaries = [bytes([n]) * 1_000_000 for n in range(10)]
+    for payload in binaries:
+        await client.async_send(payload, queue=True)
     await client.async_send("last", queue=True)
     await client.async_connect()
     # Only later connections read: the first never does.
-    await wait_until(lambda: texts == [b"last"], timeout=15)
+    await wait_until(lambda: (OP_TEXT, b"last") in received, timeout=15)
+    assert received[-1] == (OP_TEXT, b"last")
+    # Which queued binary each later frame is, whole (-1: none of them)
+    later = [
+        binaries.index(data) if opcode == OP_BINARY and data in binaries else -1
+        for opcode, data in received[:-1]
+    ]
+    # A suffix of the queue: what the first link did not take, in order.
+    assert later == list(range(10 - len(later), 10))
+    assert len(later) >= 1  # the first link's buffers cannot take ten megabytes
+    assert client.statistics.messages_sent == 10 + 1
+    assert dropped == []
 
 
 async def test_home_assistant_stop_closes_going_away(

@@ -165,17 +165,29 @@ async def test_send_text_json_and_binary(
         (WSMsgType.BINARY, b"\x00\x01\xff"),
     ]
     await call_action(hass, "disconnect", entry.entry_id)
-    with pytest.raises(ServiceValidationError):
+    now = {**base, "type": "send_text", "message": "now"}
+    with pytest.raises(ServiceValidationError) as err:
         await device_action.async_call_action_from_config(
-            hass, device_action.ACTION_SCHEMA({**base, "type": "send_text"}), {}, None
+            hass, device_action.ACTION_SCHEMA(now), {}, None
         )
+    assert err.value.translation_key == "not_connected"
+    assert err.value.translation_placeholders == {
+        "name": "Living room",
+        "status": "disconnected",
+    }
     queued = {**base, "type": "send_text", "message": "later", "queue": True}
     await device_action.async_call_action_from_config(
         hass, device_action.ACTION_SCHEMA(queued), {}, None
     )
     await call_action(hass, "connect", entry.entry_id)
+    # The refused message was never queued: it is not there before "later".
     await wait_until(lambda: len(ws_server.frames) >= 4)
-    assert ws_server.frames[3].data == "later"
+    assert [f.data for f in ws_server.frames] == [
+        "  1.50  ",
+        '{"op":"ack"}',
+        b"\x00\x01\xff",
+        "later",
+    ]
 
 
 async def test_forward_every_message_exactly(

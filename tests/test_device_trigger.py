@@ -92,7 +92,12 @@ async def test_message_received_capabilities(hass: HomeAssistant) -> None:
 async def test_doorbell_answered_from_the_device_page(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """When {"op": "doorbell"} arrives, {"op": "ack"} goes back; nothing else does."""
+    """When {"op": "doorbell"} arrives, {"op": "ack"} goes back; nothing else does.
+
+    The automation queues its runs, so every message the trigger let through
+    is answered, in order: the answers after the last doorbell are the whole
+    story. Each run also forwards its message, naming what it answered.
+    """
     entry = await add_entry()
     await wait_until(lambda: entry.runtime_data.is_connected)
     device_id = device_of(hass, entry)
@@ -102,6 +107,8 @@ async def test_doorbell_answered_from_the_device_page(
         "automation",
         {
             "automation": {
+                "mode": "queued",
+                "max": 10,
                 "triggers": [
                     {
                         "platform": "device",
@@ -111,17 +118,30 @@ async def test_doorbell_answered_from_the_device_page(
                         "match": {"op": "doorbell"},
                     }
                 ],
-                "actions": [{**target, "type": "send_json", "json": {"op": "ack"}}],
+                "actions": [
+                    {**target, "type": "send_json", "json": {"op": "ack"}},
+                    {**target, "type": "forward"},
+                ],
             }
         },
     )
     await ws_server.push_text('{"op": "other"}')
     await ws_server.push_text('{"op": "doorbell", "door": "front"}')
-    await wait_until(lambda: len(ws_server.frames) == 1)
-    assert ws_server.frames[0].data == '{"op":"ack"}'
-    # A second doorbell proves the earlier "other" message was not just late.
-    await ws_server.push_text('{"op": "doorbell"}')
-    await wait_until(lambda: len(ws_server.frames) == 2)
+    await ws_server.push_text('{"op": "doorbell2"}')
+    # The sentinel: once its answer is back, every earlier run has finished.
+    await ws_server.push_text('{"op": "doorbell", "door": "back"}')
+    await wait_until(
+        lambda: (
+            bool(ws_server.frames)
+            and ws_server.frames[-1].data == '{"op": "doorbell", "door": "back"}'
+        )
+    )
+    assert [frame.data for frame in ws_server.frames] == [
+        '{"op":"ack"}',
+        '{"op": "doorbell", "door": "front"}',
+        '{"op":"ack"}',
+        '{"op": "doorbell", "door": "back"}',
+    ]
 
 
 async def test_lifecycle_triggers(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, Platform
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.json import json_bytes
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.websocket_client.const import EVENT_MESSAGE
+from custom_components.websocket_client.event import MIN_WRITE_INTERVAL
 
 from .helpers import (
     MESSAGE,
@@ -79,18 +81,37 @@ async def test_receive_text_json_and_binary(
 async def test_message_entity_is_paced_but_shows_the_latest(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """A burst is every bus event but only a few state writes, ending on the last."""
+    """A burst is every bus event but entity writes at most every 0.25 s.
+
+    The first message shows at once, the last one in the end, and those in
+    between in order. Write times are loop times taken as each write happens,
+    so the spacing holds however fast or slow the burst arrives.
+    """
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    writes = async_capture_events(hass, "state_changed")
     await add_entry()
     await wait_connected(hass)
-    writes.clear()
+    writes: list[tuple[float, str]] = []
+
+    @callback  # in the loop, as the state is written
+    def _on_write(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if event.data["entity_id"] == MESSAGE and new is not None:
+            writes.append((hass.loop.time(), new.attributes["text"]))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _on_write)
     for n in range(50):
         await ws_server.push_text(f"burst {n}")
     await wait_until(lambda: len(messages) == 50)
     await wait_until(lambda: message_attribute(hass, "text") == "burst 49")
-    entity_writes = [w for w in writes if w.data["entity_id"] == MESSAGE]
-    assert 1 <= len(entity_writes) <= 3
+    times = [time for time, _ in writes]
+    shown = [int(text.removeprefix("burst ")) for _, text in writes]
+    assert shown[0] == 0
+    assert shown[-1] == 49
+    assert shown == sorted(set(shown))
+    # The writes are timed from just before the state is set; our listener
+    # runs just after, within the same call: allow that moment.
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert all(gap > MIN_WRITE_INTERVAL - 0.01 for gap in gaps), gaps
 
 
 async def test_payload_limit_keeps_events_within_it(

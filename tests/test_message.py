@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 from homeassistant.helpers.json import json_bytes
+from homeassistant.util.json import json_loads
 import pytest
 
+from custom_components.websocket_client import message as message_module
 from custom_components.websocket_client.bus import cut_text, message_event_data
 from custom_components.websocket_client.message import (
     MessageFanout,
@@ -56,13 +59,44 @@ def test_json_null_is_told_apart_from_not_json(
     assert message.data_base64 is None
 
 
-def test_json_is_parsed_once_and_only_when_asked() -> None:
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts received messages hand to the JSON parser, counted."""
+    parsed: list[str] = []
+
+    def counting_json_loads(text: str) -> Any:
+        parsed.append(text)
+        return json_loads(text)
+
+    monkeypatch.setattr(message_module, "json_loads", counting_json_loads)
+    return parsed
+
+
+def test_json_is_parsed_once_and_only_when_asked(parses: list[str]) -> None:
     """The text is parsed on first use; later reads reuse the result."""
     message = received('{"n": [1]}')
-    assert message._json is not None  # the "not parsed yet" marker
+    assert message.text == '{"n": [1]}'
+    assert message.size == 10
+    assert parses == []  # created and read as text: nothing parsed
     first = message.json
-    assert message.json is first
+    assert first == {"n": [1]}
+    assert parses == ['{"n": [1]}']
+    second = message.json
     assert message.is_json
+    assert parses == ['{"n": [1]}']
+    assert second is first
+
+
+def test_not_json_is_parsed_once_too(parses: list[str]) -> None:
+    """A failed parse is remembered: no second attempt; binary is never parsed."""
+    message = received("not json")
+    assert not message.is_json
+    assert message.json is None
+    assert parses == ["not json"]
+    binary = received(b'{"n": 1}')
+    assert binary.json is None
+    assert not binary.is_json
+    assert parses == ["not json"]
 
 
 def test_binary_message() -> None:

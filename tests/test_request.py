@@ -32,6 +32,24 @@ async def request(hass: HomeAssistant, entry_id: str, **data: Any) -> dict[str, 
     return dict(response)
 
 
+async def assert_nothing_sent_before_a_marker(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, entry_id: str
+) -> None:
+    """Send a marker and wait for it: it must be the only frame the server has.
+
+    Frames of one connection arrive in order, so a frame of a refused request
+    would be there before the marker.
+    """
+    await hass.services.async_call(
+        DOMAIN,
+        "send",
+        {"config_entry_id": entry_id, "message": "marker"},
+        blocking=True,
+    )
+    await wait_until(lambda: len(ws_server.frames) >= 1)
+    assert [frame.data for frame in ws_server.frames] == ["marker"]
+
+
 async def test_reply_matching_a_json_subset(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
@@ -152,15 +170,7 @@ async def test_invalid_requests(
     with pytest.raises(ServiceValidationError) as err:
         await request(hass, entry.entry_id, **data)
     assert err.value.translation_key == key
-    # Frames arrive in order: a frame of the refused request would come first.
-    await hass.services.async_call(
-        DOMAIN,
-        "send",
-        {"config_entry_id": entry.entry_id, "message": "marker"},
-        blocking=True,
-    )
-    await wait_until(lambda: len(ws_server.frames) >= 1)
-    assert [frame.data for frame in ws_server.frames] == ["marker"]
+    await assert_nothing_sent_before_a_marker(hass, ws_server, entry.entry_id)
 
 
 async def test_request_while_disconnected(
@@ -244,7 +254,7 @@ async def test_id_key_needs_a_json_object(
         with pytest.raises(ServiceValidationError) as err:
             await request(hass, entry.entry_id, id_key="id", **payload)
         assert err.value.translation_key == "id_key_needs_json_object"
-    assert ws_server.frames == []
+    await assert_nothing_sent_before_a_marker(hass, ws_server, entry.entry_id)
 
 
 @pytest.mark.parametrize(("bad_filter", "message"), BAD_FILTERS)

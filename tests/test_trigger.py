@@ -22,7 +22,6 @@ from pytest_homeassistant_custom_component.common import (
 import voluptuous as vol
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
-from custom_components.websocket_client.message import async_fanout
 from custom_components.websocket_client.trigger import (
     async_validate_trigger_config as validate_websocket_trigger,
 )
@@ -215,29 +214,30 @@ async def test_many_automations_on_one_connection(
     assert sorted(call.data["automation"] for call in calls) == list(range(50))
 
 
-async def test_trigger_survives_entry_reload_and_leaves_with_automation(
+async def test_trigger_survives_entry_reload_and_stops_when_removed(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """Reloading the entry keeps the trigger; removing the automation removes it."""
+    """Reloading the entry keeps the trigger; once removed, it runs no more.
+
+    Removing is what turning an automation off or deleting it does. A second
+    trigger, attached later, is the witness: it runs after the first would
+    have for the same message.
+    """
     entry = await connected_entry(add_entry, message_events="none")
-    fanout = async_fanout(hass, entry.entry_id)
-    without_trigger = len(fanout)
-    calls = await add_automations(
-        hass, [{"trigger": DOMAIN, "config_entry_id": entry.entry_id}]
-    )
-    assert len(fanout) == without_trigger + 1
+    runs, remove = await attach(hass, [{"config_entry_id": entry.entry_id}])
+    witness, _ = await attach(hass, [{"config_entry_id": entry.entry_id}])
 
     assert await hass.config_entries.async_reload(entry.entry_id)
     await wait_until(lambda: entry.runtime_data.is_connected)
     await ws_server.push_text("after reload")
-    await wait_until(lambda: len(calls) == 1)
+    await wait_until(lambda: len(witness) == 1)
+    assert [run["text"] for run in runs] == ["after reload"]
 
-    await hass.services.async_call(
-        "automation", "turn_off", {"entity_id": "all"}, blocking=True
-    )
-    assert len(fanout) == without_trigger
-    await hass.config_entries.async_unload(entry.entry_id)
-    assert len(fanout) == 0
+    remove()
+    await ws_server.push_text("after removal")
+    await wait_until(lambda: len(witness) == 2)
+    assert [run["text"] for run in witness] == ["after reload", "after removal"]
+    assert [run["text"] for run in runs] == ["after reload"]
 
 
 async def test_validation_errors(hass: HomeAssistant, add_entry: EntryFactory) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import dataclass
 import json
 
 from aiohttp import web
@@ -37,22 +38,31 @@ async def reload(hass: HomeAssistant, entry_id: str) -> None:
 
 
 async def stop(hass: HomeAssistant, entry_id: str) -> None:
-    """Home Assistant stops."""
+    """Home Assistant stops: the entry stays loaded, its link ends for good."""
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
+    assert state_of(hass, STATUS) == "disconnected"
 
 
 ENDINGS = pytest.mark.parametrize("ending", [unload, reload, stop])
 
 
+@dataclass
+class HangingPeer(RawPeer):
+    """Accepts TCP, never answers the upgrade; counts connections the client ended."""
+
+    ended: int = 0
+
+
 @pytest.fixture
-async def hanging_peer(socket_enabled: None) -> AsyncGenerator[RawPeer]:
-    """Accepts TCP, never answers the upgrade."""
+async def hanging_peer(socket_enabled: None) -> AsyncGenerator[HangingPeer]:
+    """A peer the handshake hangs on."""
 
     async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await drain_until_closed(reader)
+        peer.ended += 1
 
-    peer = RawPeer(hang, upgrade=False)
+    peer = HangingPeer(hang, upgrade=False)
     await peer.start()
     yield peer
     await peer.stop()
@@ -61,7 +71,7 @@ async def hanging_peer(socket_enabled: None) -> AsyncGenerator[RawPeer]:
 @ENDINGS
 async def test_while_connecting(
     hass: HomeAssistant,
-    hanging_peer: RawPeer,
+    hanging_peer: HangingPeer,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
     ending: Ending,
@@ -72,6 +82,7 @@ async def test_while_connecting(
     assert state_of(hass, STATUS) == "connecting"
     async with asyncio.timeout(2):
         await ending(hass, entry.entry_id)
+        await wait_until(lambda: hanging_peer.ended == 1)
 
 
 @ENDINGS
@@ -112,6 +123,7 @@ async def test_during_a_flood(
     await wait_until(lambda: entry.runtime_data.statistics.messages_received > 1000)
     async with asyncio.timeout(2):
         await ending(hass, entry.entry_id)
+        await wait_until(lambda: not ws_server.clients)
     ws_server.on_connect = None
 
 
@@ -137,8 +149,8 @@ async def test_during_a_pending_request(
     await wait_until(lambda: len(ws_server.frames) == 1)
     async with asyncio.timeout(2):
         await ending(hass, entry.entry_id)
-    with pytest.raises(HomeAssistantError) as err:
-        await request
+        with pytest.raises(HomeAssistantError) as err:
+            await request
     assert err.value.translation_key == "request_connection_lost"
 
 
