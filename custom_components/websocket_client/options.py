@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import math
 import ssl
 from typing import Any, Final
 
@@ -55,8 +56,15 @@ CONF_ON_CONNECT_REPLY: Final = "on_connect_reply"
 CONF_ON_CONNECT_TIMEOUT: Final = "on_connect_timeout"
 CONF_KEEPALIVE_MESSAGE: Final = "keepalive_message"
 CONF_KEEPALIVE_INTERVAL: Final = "keepalive_interval"
-# The options form's section of what a protocol needs on every connection
+# The options form's sections (the retry interval and message events are above
+# them): how a dead server is noticed, what is received, what waits to be sent,
+# and what a protocol needs on every connection.
+SECTION_CONNECTION_HEALTH: Final = "connection_health"
+SECTION_MESSAGES: Final = "messages"
+SECTION_SEND_QUEUE: Final = "send_queue"
 SECTION_PROTOCOL: Final = "protocol"
+# Sizes are stored in bytes and shown in KiB
+KIB: Final = 1024
 
 MESSAGE_EVENTS_ALL: Final = "all"
 MESSAGE_EVENTS_NONE: Final = "none"
@@ -75,7 +83,10 @@ class OptionSpec:
     # Inclusive range of a number; a number option without one is unbounded.
     minimum: float | None = None
     maximum: float | None = None
+    # The unit the form shows and takes the value in
     unit: str | None = None
+    # Stored units in one unit of the form (1024 for bytes shown in KiB)
+    form_scale: int = 1
     # A choice among fixed values (shown as a translated list)
     choices: tuple[str, ...] = ()
     # The ConnectionSettings field it sets, if the connection uses it
@@ -107,10 +118,25 @@ class OptionSpec:
             )
         # No min/max on purpose: out-of-range values get a translated,
         # per-field error from the flow instead of a generic schema error.
-        config = NumberSelectorConfig(mode=NumberSelectorMode.BOX, step=1)
+        # A scaled value need not be whole (100000 bytes are 97.65625 KiB).
+        config = NumberSelectorConfig(
+            mode=NumberSelectorMode.BOX, step="any" if self.form_scale > 1 else 1
+        )
         if self.unit:
             config["unit_of_measurement"] = self.unit
         return NumberSelector(config)
+
+    def to_form(self, value: Any) -> Any:
+        """A stored value as the form shows it (bytes as KiB)."""
+        if self.form_scale == 1 or not _is_number(value):
+            return value
+        return _whole_if_integral(value / self.form_scale)
+
+    def from_form(self, value: Any) -> Any:
+        """What the form took, in stored units (KiB as bytes, exactly)."""
+        if self.form_scale == 1 or not _is_number(value):
+            return value
+        return _whole_if_integral(value * self.form_scale)
 
     def error(self, value: Any) -> str | None:
         """The translation key of what is wrong with `value`, if anything."""
@@ -133,6 +159,11 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         setting="retry_interval",
     ),
     OptionSpec(
+        key=CONF_MESSAGE_EVENTS,
+        default=MESSAGE_EVENTS_ALL,
+        choices=(MESSAGE_EVENTS_ALL, MESSAGE_EVENTS_NONE),
+    ),
+    OptionSpec(
         key=CONF_HEARTBEAT,
         default=30,
         minimum=0,
@@ -140,6 +171,7 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         unit="s",
         setting="heartbeat",
         reconnect=True,
+        section=SECTION_CONNECTION_HEALTH,
     ),
     OptionSpec(
         key=CONF_IDLE_TIMEOUT,
@@ -149,6 +181,7 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         unit="s",
         setting="idle_timeout",
         reconnect=True,
+        section=SECTION_CONNECTION_HEALTH,
     ),
     OptionSpec(
         key=CONF_CONNECT_TIMEOUT,
@@ -157,33 +190,51 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         maximum=300,
         unit="s",
         setting="connect_timeout",
+        section=SECTION_CONNECTION_HEALTH,
     ),
     OptionSpec(
         key=CONF_MAX_MESSAGE_SIZE,
-        default=4 * 1024 * 1024,
+        default=4 * 1024 * KIB,
         minimum=0,
-        maximum=256 * 1024 * 1024,
-        unit="B",
+        maximum=256 * 1024 * KIB,
+        unit="KiB",
+        form_scale=KIB,
         setting="max_message_size",
         reconnect=True,
+        section=SECTION_MESSAGES,
     ),
     # The recorder drops event data over 32 KiB; payloads beyond this are cut.
     OptionSpec(
         key=CONF_EVENT_PAYLOAD_LIMIT,
-        default=32 * 1024,
+        default=32 * KIB,
         minimum=0,
-        maximum=16 * 1024 * 1024,
-        unit="B",
+        maximum=16 * 1024 * KIB,
+        unit="KiB",
+        form_scale=KIB,
+        section=SECTION_MESSAGES,
     ),
     OptionSpec(
-        key=CONF_QUEUE_SIZE, default=100, minimum=1, maximum=10000, unit="messages"
+        key=CONF_COMPRESSION,
+        default=False,
+        setting="compress",
+        reconnect=True,
+        section=SECTION_MESSAGES,
     ),
-    OptionSpec(key=CONF_QUEUE_MAX_AGE, default=60, minimum=1, maximum=86400, unit="s"),
-    OptionSpec(key=CONF_COMPRESSION, default=False, setting="compress", reconnect=True),
     OptionSpec(
-        key=CONF_MESSAGE_EVENTS,
-        default=MESSAGE_EVENTS_ALL,
-        choices=(MESSAGE_EVENTS_ALL, MESSAGE_EVENTS_NONE),
+        key=CONF_QUEUE_SIZE,
+        default=100,
+        minimum=1,
+        maximum=10000,
+        unit="messages",
+        section=SECTION_SEND_QUEUE,
+    ),
+    OptionSpec(
+        key=CONF_QUEUE_MAX_AGE,
+        default=60,
+        minimum=1,
+        maximum=86400,
+        unit="s",
+        section=SECTION_SEND_QUEUE,
     ),
     OptionSpec(
         key=CONF_ON_CONNECT,
@@ -279,6 +330,10 @@ def _whole_if_integral(value: Any) -> Any:
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def option_field(spec: OptionSpec, current: Any) -> dict[vol.Marker, Any]:
     """The form field of one option, showing `current` (masked if secret)."""
     if spec.parse is not None:
@@ -289,7 +344,7 @@ def option_field(spec: OptionSpec, current: Any) -> dict[vol.Marker, Any]:
                 spec.selector()
             )
         }
-    return {vol.Required(spec.key, default=current): spec.selector()}
+    return {vol.Required(spec.key, default=spec.to_form(current)): spec.selector()}
 
 
 def options_schema(current: Mapping[str, Any]) -> vol.Schema:
@@ -312,12 +367,22 @@ def options_schema(current: Mapping[str, Any]) -> vol.Schema:
 def _submitted_values(
     form: Mapping[str, Any], stored: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The form's fields with its sections flattened into them."""
-    values = {key: value for key, value in form.items() if key not in SECTIONS}
+    """The form's fields, in stored units, with its sections flattened into them."""
+    values = _from_form({k: v for k, v in form.items() if k not in SECTIONS})
     for name in SECTIONS:
         # Without the section (API callers), what it holds stays as stored.
-        values |= form[name] if name in form else _stored_section(stored, name)
+        if name in form:
+            values |= _from_form(form[name])
+        else:
+            values |= _stored_section(stored, name)
     return values
+
+
+def _from_form(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: OPTIONS_BY_KEY[key].from_form(value) if key in OPTIONS_BY_KEY else value
+        for key, value in fields.items()
+    }
 
 
 def _stored_section(stored: Mapping[str, Any], name: str) -> dict[str, Any]:
@@ -339,7 +404,7 @@ def options_from_form(
         value = values.get(spec.key)
         if spec.parse is None:
             if spec.key in values:
-                options[spec.key] = _whole_if_integral(value)
+                options[spec.key] = _stored_number(spec, value)
             continue
         try:
             if (parsed := spec.parse(value, stored.get(spec.key))) is not None:
@@ -352,6 +417,13 @@ def options_from_form(
     ):
         errors.setdefault(CONF_KEEPALIVE_MESSAGE, "keepalive_message_required")
     return options, errors
+
+
+def _stored_number(spec: OptionSpec, value: Any) -> Any:
+    """Whole numbers as int; a size in whole bytes (a part of one rounds up)."""
+    if spec.form_scale > 1 and isinstance(value, float) and math.isfinite(value):
+        return math.ceil(value)
+    return _whole_if_integral(value)
 
 
 def redacted_options(options: Mapping[str, Any]) -> dict[str, Any]:
