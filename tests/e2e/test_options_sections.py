@@ -74,6 +74,7 @@ def see_the_sections(journey: Journey, dialog: Locator) -> None:
     """Top fields outside every section, then each section with its fields."""
     for label in TOP:
         expect(dialog.get_by_text(label, exact=True).first).to_be_visible()
+    journey.screenshot("options-top")
     sections = dialog.locator("ha-form-expandable")
     expect(sections).to_have_count(len(SECTIONS))
     for label in TOP:
