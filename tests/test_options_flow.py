@@ -8,14 +8,18 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.json import json_bytes
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 
+from custom_components.websocket_client.const import EVENT_MESSAGE
 from custom_components.websocket_client.options import OPTIONS
 
 from .helpers import (
     EntryFactory,
     PeerStarter,
     RetryWitness,
+    message_attribute,
     shown_values,
     state_of,
     submitted_as_shown,
@@ -25,17 +29,38 @@ from .helpers import (
 from .servers.raw_peer import RawPeer, drain_until_closed
 from .servers.ws_server import RecordingWebSocketServer
 
-ALL_OPTIONS = {
+# The form as the frontend submits it: sizes in KiB, sections as they are shown
+ALL_OPTIONS: dict[str, Any] = {
     "retry_interval": 1,
-    "heartbeat": 30,
-    "idle_timeout": 60,
-    "connect_timeout": 10,
-    "max_message_size": 4194304,
-    "event_payload_limit": 32768,
-    "queue_size": 100,
-    "queue_max_age": 60,
-    "compression": False,
+    "message_events": "all",
+    "connection_health": {"heartbeat": 30, "idle_timeout": 60, "connect_timeout": 10},
+    "messages": {
+        "max_message_size": 4096,
+        "event_payload_limit": 32,
+        "compression": False,
+    },
+    "send_queue": {"queue_size": 100, "queue_max_age": 60},
 }
+SECTION_OF = {
+    key: name
+    for name, fields in ALL_OPTIONS.items()
+    if isinstance(fields, dict)
+    for key in fields
+}
+
+
+def form_with(**changes: Any) -> dict[str, Any]:
+    """ALL_OPTIONS with these fields changed, each in its own section."""
+    form = {
+        key: dict(value) if isinstance(value, dict) else value
+        for key, value in ALL_OPTIONS.items()
+    }
+    for key, value in changes.items():
+        if key in SECTION_OF:
+            form[SECTION_OF[key]][key] = value
+        else:
+            form[key] = value
+    return form
 
 
 async def save_options(
@@ -60,8 +85,19 @@ async def test_form_shows_defaults(
     assert shown_values(schema) == {
         **{spec.key: spec.default for spec in OPTIONS},
         "retry_interval": 7,
+        # Sizes in KiB: 4 MiB and 32 KiB
+        "max_message_size": 4096,
+        "event_payload_limit": 32,
         "on_connect": [],
     }
+    assert list(schema.schema) == [
+        "retry_interval",
+        "message_events",
+        "connection_health",
+        "messages",
+        "send_queue",
+        "protocol",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -71,8 +107,12 @@ async def test_form_shows_defaults(
         ("heartbeat", -1),
         ("idle_timeout", 86401),
         ("connect_timeout", 0),
-        ("max_message_size", -1),
-        ("event_payload_limit", 16 * 1024 * 1024 + 1),
+        ("queue_size", 0),
+        ("queue_max_age", 86401),
+        # In KiB: just below 0, just above 256 MiB and 16 MiB
+        ("max_message_size", -0.001),
+        ("max_message_size", 256 * 1024 + 0.001),
+        ("event_payload_limit", 16 * 1024 + 0.001),
     ],
 )
 async def test_out_of_range_errors(
@@ -80,14 +120,97 @@ async def test_out_of_range_errors(
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
     key: str,
-    value: int,
+    value: float,
 ) -> None:
-    """Each out-of-range option gets its own translated error and nothing saves."""
+    """Each out-of-range option gets its own translated error and nothing saves.
+
+    An option inside a section has its error repeated above the section, where
+    the frontend shows it.
+    """
     entry = await add_entry()
-    result = await save_options(hass, entry.entry_id, {**ALL_OPTIONS, key: value})
+    result = await save_options(hass, entry.entry_id, form_with(**{key: value}))
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {key: f"{key}_out_of_range"}
+    error = f"{key}_out_of_range"
+    above = {SECTION_OF[key]: error} if key in SECTION_OF else {}
+    assert result["errors"] == {key: error, **above}
     assert entry.options == {"retry_interval": 0.1}
+
+
+async def test_sizes_at_their_limits_save_in_bytes(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The largest sizes the form takes, in KiB, are stored as the bytes they are."""
+    entry = await add_entry()
+    result = await save_options(
+        hass,
+        entry.entry_id,
+        form_with(max_message_size=256 * 1024, event_payload_limit=16 * 1024),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["max_message_size"] == 256 * 1024 * 1024
+    assert entry.options["event_payload_limit"] == 16 * 1024 * 1024
+
+
+async def test_a_section_left_out_keeps_what_it_stores(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """An API caller that sends no section changes none of its options.
+
+    Stored sizes stay the bytes they are: they do not pass through KiB.
+    """
+    stored = {
+        "heartbeat": 5,
+        "max_message_size": 100000,
+        "event_payload_limit": 2000,
+        "compression": True,
+        "queue_size": 3,
+        "keepalive_message": {"message": "ping"},
+        "keepalive_interval": 7,
+    }
+    entry = await add_entry(options=stored)
+    result = await save_options(
+        hass, entry.entry_id, {"retry_interval": 2, "message_events": "none"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {**stored, "retry_interval": 2, "message_events": "none"}
+
+
+async def test_a_stored_size_shows_in_kib_and_saves_unchanged(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Bytes that are no whole KiB show as a fraction and come back exactly."""
+    entry = await add_entry(
+        options={"max_message_size": 100000, "event_payload_limit": 1000}
+    )
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    form = submitted_as_shown(result["data_schema"])
+    assert form["messages"]["max_message_size"] == 97.65625
+    assert form["messages"]["event_payload_limit"] == 0.9765625
+    form["retry_interval"] = 10  # the fixture's is below what the form allows
+    result = await hass.config_entries.options.async_configure(result["flow_id"], form)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["max_message_size"] == 100000
+    assert entry.options["event_payload_limit"] == 1000
+    assert type(entry.options["max_message_size"]) is int
+
+
+async def test_maximum_message_size_in_kib_closes_a_larger_message(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """1 KiB in the form lets 1024 bytes through; 1025 close the link with 1009."""
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    entry = await add_entry()
+    await wait_connected(hass)
+    result = await save_options(hass, entry.entry_id, form_with(max_message_size=1))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await wait_until(lambda: ws_server.handshakes == 2)
+    await wait_connected(hass)
+    await ws_server.push_text("a" * 1024)
+    await wait_until(lambda: len(messages) == 1)
+    assert messages[0].data["size"] == 1024
+    await ws_server.push_text("b" * 1025)
+    await wait_until(lambda: ws_server.client_close_codes == [1000, 1009])
+    assert len(messages) == 1
 
 
 async def test_protocol_errors_show_above_their_section(
@@ -97,11 +220,12 @@ async def test_protocol_errors_show_above_their_section(
     entry = await add_entry()
     protocol = {"on_connect": [{"text": "nope"}], "keepalive_interval": 5}
     result = await save_options(
-        hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": -1, "protocol": protocol}
+        hass, entry.entry_id, {**form_with(heartbeat=-1), "protocol": protocol}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {
         "heartbeat": "heartbeat_out_of_range",
+        "connection_health": "heartbeat_out_of_range",
         "on_connect": "on_connect_invalid",
         "keepalive_message": "keepalive_message_required",
         "protocol": "on_connect_invalid",
@@ -126,14 +250,18 @@ async def test_emptied_field_stays_empty_when_the_form_comes_back(
     del form["protocol"]["on_connect"]
     # The fixture's retry interval is below what the form allows
     form["retry_interval"] = 10
-    form["heartbeat"] = -1
+    form["connection_health"]["heartbeat"] = -1
     result = await hass.config_entries.options.async_configure(result["flow_id"], form)
-    assert result["errors"] == {"heartbeat": "heartbeat_out_of_range"}
+    assert result["errors"] == {
+        "heartbeat": "heartbeat_out_of_range",
+        "connection_health": "heartbeat_out_of_range",
+    }
 
     again = submitted_as_shown(result["data_schema"])
     assert "on_connect" not in again["protocol"]
     assert again["protocol"]["keepalive_message"] == {"message": "ping"}
-    again["heartbeat"] = 30
+    assert again["connection_health"]["heartbeat"] == -1
+    again["connection_health"]["heartbeat"] = 30
     result = await hass.config_entries.options.async_configure(result["flow_id"], again)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert "on_connect" not in entry.options
@@ -169,7 +297,7 @@ async def test_timing_change_reconnects_without_reload(
     entry = await add_entry()
     await wait_connected(hass)
     client = entry.runtime_data
-    result = await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": 5})
+    result = await save_options(hass, entry.entry_id, form_with(heartbeat=5))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await wait_until(lambda: ws_server.handshakes == 2)
     await wait_connected(hass)
@@ -190,7 +318,7 @@ async def test_retry_and_connect_timeout_apply_without_reconnecting(
     await save_options(
         hass,
         entry.entry_id,
-        {**ALL_OPTIONS, "retry_interval": 30, "connect_timeout": 5},
+        form_with(retry_interval=30, connect_timeout=5),
     )
     assert entry.runtime_data.settings.retry_interval == 30
     assert entry.runtime_data.settings.connect_timeout == 5
@@ -209,7 +337,7 @@ async def test_options_do_not_retry_refused_credentials(
     ws_server.reject_status = 401
     entry = await add_entry()
     await wait_until(lambda: entry.runtime_data.status.value == "authentication_failed")
-    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": 5})
+    await save_options(hass, entry.entry_id, form_with(heartbeat=5))
     await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
 
@@ -220,12 +348,32 @@ async def test_payload_limit_change_keeps_link(
     add_entry: EntryFactory,
     retry_witness: RetryWitness,
 ) -> None:
-    """The event payload limit applies at once without touching the link."""
+    """The event payload limit applies at once without touching the link.
+
+    A 4000-byte message, whole in its event under the default 32 KiB, is cut to
+    the new 1 KiB on the same link, in the event and in the Message entity.
+    """
+    messages = async_capture_events(hass, EVENT_MESSAGE)
     entry = await add_entry()
     await wait_connected(hass)
-    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "event_payload_limit": 4})
+    text = "x" * 4000
+    await ws_server.push_text(text)
+    await wait_until(lambda: len(messages) == 1)
+    assert messages[0].data["text"] == text
+    assert "truncated" not in messages[0].data
+
+    result = await save_options(hass, entry.entry_id, form_with(event_payload_limit=1))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.options["event_payload_limit"] == 4
+    await ws_server.push_text(text)
+    await wait_until(lambda: len(messages) == 2)
+    cut = messages[1].data
+    assert cut["truncated"] is True
+    assert cut["size"] == 4000
+    assert 0 < len(cut["text"]) < 1024
+    assert len(json_bytes(cut)) <= 1024
+    await wait_until(lambda: message_attribute(hass, "truncated") is True)
+    assert message_attribute(hass, "text") == cut["text"]
     await retry_witness.wait_retries()
     assert ws_server.handshakes == 1
     assert ws_server.client_close_codes == []
@@ -239,7 +387,7 @@ async def test_options_of_a_disconnected_entry_stay_disconnected(
 ) -> None:
     """Saving options never starts a link the user switched off."""
     entry = await add_entry(connection_enabled=False)
-    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "heartbeat": 5})
+    await save_options(hass, entry.entry_id, form_with(heartbeat=5))
     state = hass.states.get("sensor.living_room_status")
     assert state is not None
     assert state.state == "disconnected"
@@ -265,9 +413,7 @@ async def test_new_connect_timeout_restarts_a_hanging_attempt(
     """A shorter connect timeout ends the attempt in progress at once."""
     entry = await add_entry(url=silent_peer.url, options={"connect_timeout": 300})
     await wait_until(lambda: silent_peer.connections == 1)
-    result = await save_options(
-        hass, entry.entry_id, {**ALL_OPTIONS, "connect_timeout": 1}
-    )
+    result = await save_options(hass, entry.entry_id, form_with(connect_timeout=1))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     # The hanging attempt makes way for a new one, which then times out after
     # 1 s and is retried: three attempts long before the old 300 s are up.
@@ -282,6 +428,6 @@ async def test_new_retry_interval_ends_the_wait(
     ws_server.reject_status = 500
     entry = await add_entry(options={"retry_interval": 3600})
     await wait_until(lambda: entry.runtime_data.status.value == "waiting_to_retry")
-    await save_options(hass, entry.entry_id, {**ALL_OPTIONS, "retry_interval": 1})
+    await save_options(hass, entry.entry_id, form_with(retry_interval=1))
     await wait_until(lambda: ws_server.handshakes == 2)
     assert entry.runtime_data.settings.retry_interval == 1

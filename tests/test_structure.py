@@ -19,7 +19,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({SOCKET_LAYER}),
     # Values and helpers every layer above may use
     frozenset(
-        {"const", "errors", "payload", "protocol_options", "options", "advanced"}
+        {"const", "errors", "payload", "protocol_options", "options", "options_form"}
+        | {"advanced"}
         | {"message", "message_filter", "consent", "session", "device"}
         | {"repair_issues", "listeners", "statistics", "outage_log"}
     ),

@@ -31,7 +31,7 @@ from .connection import (
     parse_websocket_url,
 )
 from .const import CONF_CA_CERT, CONF_SUBPROTOCOLS
-from .options import with_section_errors
+from .options_form import with_section_errors
 
 CONF_ADVANCED: Final = "advanced"
 ADVANCED_FIELDS: Final = dict.fromkeys(

@@ -59,8 +59,10 @@ from .options import (
     OPTIONS_BY_KEY,
     SECTION_OF,
     connection_settings,
-    normalized,
     option_errors,
+)
+from .options_form import (
+    normalized,
     option_field,
     options_from_form,
     options_schema,

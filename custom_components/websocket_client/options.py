@@ -1,8 +1,9 @@
 """The options of a connection: one table from which everything else is derived.
 
-The options form, the defaults, the range checks, the connection's settings and
-the "does this change need a new connection?" decision all read `OPTIONS`.
-Adding an option means one row here plus its texts in strings.json.
+The options form (options_form.py), the defaults, the range checks, the
+connection's settings and the "does this change need a new connection?"
+decision all read `OPTIONS`. Adding an option means one row here plus its
+texts in strings.json.
 """
 
 from __future__ import annotations
@@ -14,24 +15,10 @@ from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HEADERS, CONF_URL
-from homeassistant.data_entry_flow import section
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    ObjectSelector,
-    Selector,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-)
-import voluptuous as vol
 
 from .connection import ConnectionSettings
 from .const import CONF_SUBPROTOCOLS
 from .protocol_options import (
-    InvalidOptionError,
     encoded_message,
     encoded_messages,
     masked_on_connect,
@@ -55,8 +42,15 @@ CONF_ON_CONNECT_REPLY: Final = "on_connect_reply"
 CONF_ON_CONNECT_TIMEOUT: Final = "on_connect_timeout"
 CONF_KEEPALIVE_MESSAGE: Final = "keepalive_message"
 CONF_KEEPALIVE_INTERVAL: Final = "keepalive_interval"
-# The options form's section of what a protocol needs on every connection
+# The options form's sections (the retry interval and message events are above
+# them): how a dead server is noticed, what is received, what waits to be sent,
+# and what a protocol needs on every connection.
+SECTION_CONNECTION_HEALTH: Final = "connection_health"
+SECTION_MESSAGES: Final = "messages"
+SECTION_SEND_QUEUE: Final = "send_queue"
 SECTION_PROTOCOL: Final = "protocol"
+# Sizes are stored in bytes and shown in KiB
+KIB: Final = 1024
 
 MESSAGE_EVENTS_ALL: Final = "all"
 MESSAGE_EVENTS_NONE: Final = "none"
@@ -75,7 +69,10 @@ class OptionSpec:
     # Inclusive range of a number; a number option without one is unbounded.
     minimum: float | None = None
     maximum: float | None = None
+    # The unit the form shows and takes the value in
     unit: str | None = None
+    # Stored units in one unit of the form (1024 for bytes shown in KiB)
+    form_scale: int = 1
     # A choice among fixed values (shown as a translated list)
     choices: tuple[str, ...] = ()
     # The ConnectionSettings field it sets, if the connection uses it
@@ -91,26 +88,17 @@ class OptionSpec:
     # The form section it appears in (None: the top of the form)
     section: str | None = None
 
-    def selector(self) -> Selector[Any]:
-        """The form field for this option."""
-        if self.parse is not None:
-            return ObjectSelector()
-        if isinstance(self.default, bool):
-            return BooleanSelector()
-        if self.choices:
-            return SelectSelector(
-                SelectSelectorConfig(
-                    options=list(self.choices),
-                    mode=SelectSelectorMode.DROPDOWN,
-                    translation_key=self.key,
-                )
-            )
-        # No min/max on purpose: out-of-range values get a translated,
-        # per-field error from the flow instead of a generic schema error.
-        config = NumberSelectorConfig(mode=NumberSelectorMode.BOX, step=1)
-        if self.unit:
-            config["unit_of_measurement"] = self.unit
-        return NumberSelector(config)
+    def to_form(self, value: Any) -> Any:
+        """A stored value as the form shows it (bytes as KiB)."""
+        if self.form_scale == 1 or not _is_number(value):
+            return value
+        return whole_if_integral(value / self.form_scale)
+
+    def from_form(self, value: Any) -> Any:
+        """What the form took, in stored units (KiB as bytes, exactly)."""
+        if self.form_scale == 1 or not _is_number(value):
+            return value
+        return whole_if_integral(value * self.form_scale)
 
     def error(self, value: Any) -> str | None:
         """The translation key of what is wrong with `value`, if anything."""
@@ -133,6 +121,11 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         setting="retry_interval",
     ),
     OptionSpec(
+        key=CONF_MESSAGE_EVENTS,
+        default=MESSAGE_EVENTS_ALL,
+        choices=(MESSAGE_EVENTS_ALL, MESSAGE_EVENTS_NONE),
+    ),
+    OptionSpec(
         key=CONF_HEARTBEAT,
         default=30,
         minimum=0,
@@ -140,6 +133,7 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         unit="s",
         setting="heartbeat",
         reconnect=True,
+        section=SECTION_CONNECTION_HEALTH,
     ),
     OptionSpec(
         key=CONF_IDLE_TIMEOUT,
@@ -149,6 +143,7 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         unit="s",
         setting="idle_timeout",
         reconnect=True,
+        section=SECTION_CONNECTION_HEALTH,
     ),
     OptionSpec(
         key=CONF_CONNECT_TIMEOUT,
@@ -157,33 +152,51 @@ OPTIONS: Final[tuple[OptionSpec, ...]] = (
         maximum=300,
         unit="s",
         setting="connect_timeout",
+        section=SECTION_CONNECTION_HEALTH,
     ),
     OptionSpec(
         key=CONF_MAX_MESSAGE_SIZE,
-        default=4 * 1024 * 1024,
+        default=4 * 1024 * KIB,
         minimum=0,
-        maximum=256 * 1024 * 1024,
-        unit="B",
+        maximum=256 * 1024 * KIB,
+        unit="KiB",
+        form_scale=KIB,
         setting="max_message_size",
         reconnect=True,
+        section=SECTION_MESSAGES,
     ),
     # The recorder drops event data over 32 KiB; payloads beyond this are cut.
     OptionSpec(
         key=CONF_EVENT_PAYLOAD_LIMIT,
-        default=32 * 1024,
+        default=32 * KIB,
         minimum=0,
-        maximum=16 * 1024 * 1024,
-        unit="B",
+        maximum=16 * 1024 * KIB,
+        unit="KiB",
+        form_scale=KIB,
+        section=SECTION_MESSAGES,
     ),
     OptionSpec(
-        key=CONF_QUEUE_SIZE, default=100, minimum=1, maximum=10000, unit="messages"
+        key=CONF_COMPRESSION,
+        default=False,
+        setting="compress",
+        reconnect=True,
+        section=SECTION_MESSAGES,
     ),
-    OptionSpec(key=CONF_QUEUE_MAX_AGE, default=60, minimum=1, maximum=86400, unit="s"),
-    OptionSpec(key=CONF_COMPRESSION, default=False, setting="compress", reconnect=True),
     OptionSpec(
-        key=CONF_MESSAGE_EVENTS,
-        default=MESSAGE_EVENTS_ALL,
-        choices=(MESSAGE_EVENTS_ALL, MESSAGE_EVENTS_NONE),
+        key=CONF_QUEUE_SIZE,
+        default=100,
+        minimum=1,
+        maximum=10000,
+        unit="messages",
+        section=SECTION_SEND_QUEUE,
+    ),
+    OptionSpec(
+        key=CONF_QUEUE_MAX_AGE,
+        default=60,
+        minimum=1,
+        maximum=86400,
+        unit="s",
+        section=SECTION_SEND_QUEUE,
     ),
     OptionSpec(
         key=CONF_ON_CONNECT,
@@ -253,105 +266,15 @@ def option_errors(values: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-def with_section_errors(
-    errors: Mapping[str, str], section_of: Mapping[str, str]
-) -> dict[str, str]:
-    """`errors` plus, keyed by each section, the first error of a field in it.
-
-    The frontend shows no error of a field inside a section (it passes the
-    section's form no errors), only one keyed by the section, just above it.
-    """
-    shown = dict(errors)
-    for key, error in errors.items():
-        if key in section_of:
-            shown.setdefault(section_of[key], error)
-    return shown
-
-
-def normalized(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Form values as stored: whole numbers as int (the form sends floats)."""
-    return {key: _whole_if_integral(value) for key, value in values.items()}
-
-
-def _whole_if_integral(value: Any) -> Any:
+def whole_if_integral(value: Any) -> Any:
+    """A float that is a whole number as int (the form sends floats)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def option_field(spec: OptionSpec, current: Any) -> dict[vol.Marker, Any]:
-    """The form field of one option, showing `current` (masked if secret)."""
-    if spec.parse is not None:
-        shown = spec.mask(current) if spec.mask else current
-        # Optional: an emptied field removes the option.
-        return {
-            vol.Optional(spec.key, description={"suggested_value": shown}): (
-                spec.selector()
-            )
-        }
-    return {vol.Required(spec.key, default=current): spec.selector()}
-
-
-def options_schema(current: Mapping[str, Any]) -> vol.Schema:
-    """The options form, every option showing its current value."""
-    fields: dict[vol.Marker, Any] = {}
-    sections: dict[str, dict[vol.Marker, Any]] = {}
-    for spec in OPTIONS:
-        field = option_field(spec, current.get(spec.key, spec.default))
-        if spec.section is None:
-            fields |= field
-        else:
-            sections.setdefault(spec.section, {}).update(field)
-    for name, section_fields in sections.items():
-        fields[vol.Optional(name)] = section(
-            vol.Schema(section_fields), {"collapsed": False}
-        )
-    return vol.Schema(fields)
-
-
-def _submitted_values(
-    form: Mapping[str, Any], stored: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The form's fields with its sections flattened into them."""
-    values = {key: value for key, value in form.items() if key not in SECTIONS}
-    for name in SECTIONS:
-        # Without the section (API callers), what it holds stays as stored.
-        values |= form[name] if name in form else _stored_section(stored, name)
-    return values
-
-
-def _stored_section(stored: Mapping[str, Any], name: str) -> dict[str, Any]:
-    return {
-        spec.key: stored[spec.key]
-        for spec in OPTIONS
-        if spec.section == name and spec.key in stored
-    }
-
-
-def options_from_form(
-    form: Mapping[str, Any], stored: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Options to store from the submitted form, and per-field errors."""
-    values = _submitted_values(form, stored)
-    errors = option_errors(values)
-    options: dict[str, Any] = {}
-    for spec in OPTIONS:
-        value = values.get(spec.key)
-        if spec.parse is None:
-            if spec.key in values:
-                options[spec.key] = _whole_if_integral(value)
-            continue
-        try:
-            if (parsed := spec.parse(value, stored.get(spec.key))) is not None:
-                options[spec.key] = parsed
-        except InvalidOptionError as err:
-            errors[spec.key] = err.reason
-    if (
-        options.get(CONF_KEEPALIVE_INTERVAL, 0) > 0
-        and CONF_KEEPALIVE_MESSAGE not in options
-    ):
-        errors.setdefault(CONF_KEEPALIVE_MESSAGE, "keepalive_message_required")
-    return options, errors
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def redacted_options(options: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ requirements_for_env() {
         min) echo "$PROJECT_ROOT/requirements_test.txt" ;;
         latest) echo "$PROJECT_ROOT/requirements_test_latest.txt" ;;
         e2e) echo "$PROJECT_ROOT/requirements_e2e.txt" ;;
+        e2e-latest) echo "$PROJECT_ROOT/requirements_e2e_latest.txt" ;;
         *) echo "unknown environment '$1'" >&2; return 1 ;;
     esac
 }

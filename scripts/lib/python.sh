@@ -255,7 +255,8 @@ latest_python() {
     build_python && find_python_at_least "$LATEST_PYTHON_MINIMUM"
 }
 
-# Prints the interpreter for an environment name (min|e2e|latest) or fails with a message.
+# Prints the interpreter for an environment name (min|e2e|latest|e2e-latest) or fails
+# with a message.
 python_for_env() {
     local python
     case "$1" in
@@ -265,11 +266,11 @@ python_for_env() {
             say "Python $MIN_PYTHON is not at hand: the '$1' environment (Home Assistant 2025.4.4) runs on Python $(python_version_of "$python") ($python)"
             echo "$python"
             ;;
-        latest)
+        latest|e2e-latest)
             latest_python
             ;;
         *)
-            echo "unknown environment '$1' (expected min, e2e or latest)" >&2
+            echo "unknown environment '$1' (expected min, e2e, latest or e2e-latest)" >&2
             return 1
             ;;
     esac

@@ -15,10 +15,12 @@ import re
 import shutil
 from typing import Any
 
+from homeassistant.const import __version__ as ha_version
 from playwright.sync_api import (
     Error as PlaywrightError,
     Locator,
     Page,
+    Response,
     expect,
     sync_playwright,
 )
@@ -45,7 +47,10 @@ DOCS_SHOTS = {
     "device-page": "device-page.png",
     "device-automation-editor": "device-automation-editor.png",
     "options-protocol": "options-protocol.png",
+    # One per frontend: the form's look is the frontend's
+    "options-sections": f"options-sections-{ha_version}.png",
 }
+OPTIONS_FLOW = "/api/config/config_entries/options/flow"
 
 
 class Journey:
@@ -147,7 +152,7 @@ def add_integration(journey: Journey, base: str, name: str, url: str) -> None:
     expect(page.get_by_text("Select brand")).to_be_visible()
     page.get_by_label("Search for a brand name").fill("WebSocket Client")
     page.locator("ha-integration-list-item").get_by_text("WebSocket Client").click()
-    expect(page.get_by_text("Add a WebSocket connection")).to_be_visible()
+    expect(page.get_by_text("Add a WebSocket connection").first).to_be_visible()
     page.get_by_label(re.compile("^Name")).fill(name)
     page.get_by_label(re.compile("^URL")).fill(url.replace("ws://", "http://"))
     page.get_by_label(re.compile("^Access reason")).fill("Show the demo server's ticks")
@@ -187,6 +192,59 @@ def approve_in_repairs(journey: Journey, base: str, name: str) -> None:
     close.first.click()
     # Settled: the repair is gone from the list (leaving earlier aborts a goto)
     expect(issue).to_have_count(0)
+
+
+def open_options(journey: Journey, base: str, name: str) -> tuple[Locator, Response]:
+    """Configure on the connection's row: the dialog, once its form is shown.
+
+    Also what Home Assistant answered the browser when it opened the form.
+    """
+    page = journey.page
+    goto(page, f"{base}/config/integrations/integration/websocket_client")
+    configure = (
+        page.locator("ha-md-list-item", has_text=name)
+        .get_by_role("button", name="Configure")
+        .first
+    )
+    with page.expect_response(lambda r: r.url.endswith(OPTIONS_FLOW)) as opened:
+        configure.click()
+    dialog = page.locator("dialog-data-entry-flow")
+    expect(dialog.get_by_text("Connection options").first).to_be_visible()
+    return dialog, opened.value
+
+
+def options_section(dialog: Locator, heading: str) -> Locator:
+    """The options form's section with this heading, scrolled into view."""
+    section = dialog.locator("ha-form-expandable").filter(
+        has=dialog.page.get_by_role("heading", name=heading, exact=True)
+    )
+    expect(section).to_be_visible()
+    # Its heading at the top of the dialog, as a person scrolls to it
+    section.evaluate("section => section.scrollIntoView({block: 'start'})")
+    return section
+
+
+def section_error(dialog: Locator) -> Locator:
+    """The error shown just above a section, in the form around it.
+
+    Home Assistant's frontend shows no error inside a section.
+    """
+    return dialog.locator("ha-alert:has(+ ha-form-expandable)")
+
+
+def submit_options(dialog: Locator) -> None:
+    """Submit the options form; the options are saved."""
+    dialog.get_by_role("button", name="Submit").click()
+    saved = dialog.get_by_text("Options successfully saved.")
+    expect(saved).to_be_visible()
+    dialog.get_by_role("button", name="Finish").click()
+    expect(saved).to_be_hidden()
+
+
+def close_options(dialog: Locator) -> None:
+    """Close the options form without saving."""
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog.get_by_text("Connection options").first).to_be_hidden()
 
 
 def type_into_code_editor(page: Page, field: Locator, text: str) -> None:

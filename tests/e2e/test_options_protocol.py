@@ -25,7 +25,12 @@ from .browser import (
     Connection,
     Journey,
     approved_connection,
+    close_options,
     goto,
+    open_options,
+    options_section,
+    section_error,
+    submit_options,
     type_into_code_editor,
 )
 from .conftest import DemoServer, HomeAssistantProcess
@@ -48,7 +53,6 @@ INVALID = (
     "On-connect messages must be a list in which every entry has exactly one of"
     " message (text), json or data_base64 (valid base64)."
 )
-OPTIONS_FLOW = "/api/config/config_entries/options/flow"
 
 
 @contextmanager
@@ -58,43 +62,20 @@ def options_form(journey: Journey, base: str) -> Iterator[Locator]:
     Afterwards, what Home Assistant sent the browser for that form holds no
     on-connect secret.
     """
-    page = journey.page
-    goto(page, f"{base}/config/integrations/integration/websocket_client")
-    configure = (
-        page.locator("ha-md-list-item", has_text=NAME)
-        .get_by_role("button", name="Configure")
-        .first
-    )
-    with page.expect_response(lambda r: r.url.endswith(OPTIONS_FLOW)) as opened:
-        configure.click()
-    dialog = page.locator("dialog-data-entry-flow")
-    expect(dialog.get_by_text("Connection options")).to_be_visible()
+    dialog, opened = open_options(journey, base, NAME)
     yield dialog
-    assert SECRET not in opened.value.text()
+    assert SECRET not in opened.text()
 
 
 def protocol_section(dialog: Locator) -> Locator:
     """The Protocol section, scrolled into view."""
-    section = dialog.locator("ha-form-expandable")
-    expect(section.get_by_role("heading", name="Protocol")).to_be_visible()
-    # Its heading at the top of the dialog, as a person scrolls to it
-    section.evaluate("section => section.scrollIntoView({block: 'start'})")
-    return section
+    return options_section(dialog, "Protocol")
 
 
 def editor(section: Locator, label: str) -> Locator:
     """The YAML editor (an object selector) with this label."""
     name = section.page.get_by_text(label, exact=True)
     return section.locator("ha-selector-object").filter(has=name)
-
-
-def submit(dialog: Locator) -> None:
-    """Submit the form; the options are saved."""
-    dialog.get_by_role("button", name="Submit").click()
-    saved = dialog.get_by_text("Options successfully saved.")
-    expect(saved).to_be_visible()
-    dialog.get_by_role("button", name="Finish").click()
-    expect(saved).to_be_hidden()
 
 
 def set_up_login(journey: Journey, base: str, server: DemoServer) -> None:
@@ -117,7 +98,7 @@ def set_up_login(journey: Journey, base: str, server: DemoServer) -> None:
         )
         section.get_by_role("spinbutton", name="Keep-alive interval").fill("1")
         journey.screenshot("options-protocol")
-        submit(dialog)
+        submit_options(dialog)
     # The options change makes the link again: the login, then keep-alives
     wait_for(lambda: server.received_json(HELLO), timeout=20)
     wait_for(lambda: server.received(KEEPALIVE), timeout=20)
@@ -132,7 +113,7 @@ def keep_login_unseen(journey: Journey, base: str) -> None:
         expect(editor(section, "Keep-alive message")).to_contain_text(KEEPALIVE)
         assert SECRET not in dialog.evaluate(DEEP_TEXT)
         journey.screenshot("options-protocol-masked")
-        submit(dialog)
+        submit_options(dialog)
 
 
 def reconnect(journey: Journey, base: str, connection: Connection) -> None:
@@ -153,12 +134,15 @@ def see_invalid_message_refused(journey: Journey, base: str) -> None:
         )
         dialog.get_by_role("button", name="Submit").click()
         # Just above the section, in the form around it
-        alert = dialog.locator("ha-alert:has(+ ha-form-expandable)")
+        alert = section_error(dialog)
         expect(alert).to_have_text(re.compile(rf"^\s*{re.escape(INVALID)}\s*$"))
+        below = dialog.locator("ha-alert + ha-form-expandable")
+        expect(
+            below.get_by_role("heading", name="Protocol", exact=True)
+        ).to_be_visible()
         alert.scroll_into_view_if_needed()
         journey.screenshot("options-protocol-error")
-        dialog.get_by_role("button", name="Close").click()
-        expect(dialog.get_by_text("Connection options")).to_be_hidden()
+        close_options(dialog)
 
 
 def test_protocol_options(

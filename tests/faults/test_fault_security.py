@@ -40,7 +40,7 @@ from tests.helpers import (
     EntryFactory,
     RetryWitness,
     call_action,
-    shown_values,
+    submitted_as_shown,
     wait_until,
 )
 from tests.servers.certificates import CertificateSet
@@ -56,10 +56,6 @@ USER, PASSWORD, TOKEN, HEADER, LOGIN = (
 )
 # Typed in newer releases only
 _serialize: Callable[..., Any] = voluptuous_serialize.convert
-PROTOCOL_KEYS = frozenset(
-    {"on_connect", "on_connect_reply", "on_connect_timeout"}
-    | {"keepalive_message", "keepalive_interval"}
-)
 # Loggers of the test servers: they log the request line (with the query) as a
 # server does; they are not Home Assistant's.
 SERVER_LOGGERS = ("aiohttp.access", "aiohttp.server", "aiohttp.web")
@@ -183,8 +179,7 @@ async def log_in_with_on_connect_secret(
         flow = await hass.config_entries.options.async_init(entry_id)
         shown.append(json.dumps(_form_as_sent(flow), default=str))
         assert flow["data_schema"] is not None
-        form = {**shown_values(flow["data_schema"]), "retry_interval": 1}
-        top = {key: form[key] for key in form if key not in PROTOCOL_KEYS}
+        form = {**submitted_as_shown(flow["data_schema"]), "retry_interval": 1}
         protocol: dict[str, Any] = {
             "on_connect": on_connect,
             "on_connect_reply": {"type": "ok"},
@@ -192,7 +187,7 @@ async def log_in_with_on_connect_secret(
             "keepalive_interval": 0,
         }
         result = await hass.config_entries.options.async_configure(
-            flow["flow_id"], {**top, "protocol": protocol}
+            flow["flow_id"], {**form, "protocol": protocol}
         )
         assert result["type"] is FlowResultType.CREATE_ENTRY
     await wait_until(
