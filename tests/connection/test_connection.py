@@ -20,9 +20,8 @@ from custom_components.websocket_client.connection import (
     WebSocketConnection,
 )
 from custom_components.websocket_client.connection.handshake import connect_failure
-
-from .helpers import PeerStarter, wait_until
-from .servers.raw_peer import (
+from tests.helpers import PeerStarter, wait_until
+from tests.servers.raw_peer import (
     OP_CLOSE,
     OP_PING,
     OP_PONG,
@@ -31,7 +30,7 @@ from .servers.raw_peer import (
     frame,
     read_frame,
 )
-from .servers.ws_server import RecordingWebSocketServer
+from tests.servers.ws_server import RecordingWebSocketServer
 
 # Longest a flooding peer floods, should the client never answer
 FLOOD_LIMIT = 3.0
