@@ -8,6 +8,9 @@ needs `hass` is replaced by one that makes sure no test here uses it.
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
+import aiohttp
 import pytest
 
 
@@ -15,3 +18,10 @@ import pytest
 def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     """No Home Assistant here: fail a test that asks for an instance anyway."""
     assert "hass" not in request.fixturenames, request.node.nodeid
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncGenerator[aiohttp.ClientSession]:
+    """A plain aiohttp session, as Home Assistant's shared one would be."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
