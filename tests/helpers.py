@@ -2,9 +2,9 @@
 
 Waiting for what a user or a server would see (`wait_until`,
 `wait_connected`), the entities of the default entry and reading their states,
-calling actions as a user, what a form shows and submits, config entry data,
-the retry witness, and taking snapshots. The fixtures are in conftest.py, the
-servers and peers in the `servers` package.
+calling actions as a user, the consent notification, what a form shows and
+submits, config entry data, the retry witness, and taking snapshots. The
+fixtures are in conftest.py, the servers and peers in the `servers` package.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from typing import Any
 from unittest.mock import ANY, patch
 
 from homeassistant.auth.models import User
+from homeassistant.components.persistent_notification import (
+    _async_get_or_create_notifications,
+)
 from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
 from homeassistant.core import (
     Context,
@@ -115,6 +118,15 @@ def device_of(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
     assert device is not None
     return device.id
+
+
+def notification_for(hass: HomeAssistant, entry_id: str) -> dict[str, str] | None:
+    """The consent notification of an entry as the frontend would list it."""
+    notifications = _async_get_or_create_notifications(hass)
+    found = notifications.get(f"{DOMAIN}_consent_{entry_id}")
+    if found is None:
+        return None
+    return {"title": str(found["title"]), "message": str(found["message"])}
 
 
 async def wait_connected(hass: HomeAssistant) -> None:

@@ -20,7 +20,6 @@ from custom_components.websocket_client.options import (
     option_value,
     options_from_form,
     options_schema,
-    redacted_options,
 )
 
 from .helpers import shown_values
@@ -46,7 +45,6 @@ PROTOCOL = frozenset(
     {"on_connect", "on_connect_reply", "on_connect_timeout"}
     | {"keepalive_message", "keepalive_interval"}
 )
-TOKEN = "secret-token-4711"
 
 
 def entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfigEntry:
@@ -73,20 +71,6 @@ def test_schema_shows_current_values_or_defaults() -> None:
     assert [str(key) for key in schema.schema][-1] == "protocol"
 
 
-def test_schema_masks_on_connect_messages() -> None:
-    """Stored on-connect messages never reach the form; the rest shows as is."""
-    stored = {
-        "on_connect": [{"json": {"access_token": TOKEN}}, {"message": "hello"}],
-        "on_connect_reply": {"type": "auth_ok"},
-        "keepalive_message": {"data_base64": "wAA="},
-    }
-    shown = shown_values(options_schema(stored))
-    assert shown["on_connect"] == ["*** 1", "*** 2"]
-    assert shown["on_connect_reply"] == {"type": "auth_ok"}
-    assert shown["keepalive_message"] == {"data_base64": "wAA="}
-    assert TOKEN not in repr(shown)
-
-
 def form(**protocol: Any) -> dict[str, Any]:
     """A submitted options form: defaults, with the protocol section given."""
     top = {key: value for key, value in DEFAULTS.items() if key not in PROTOCOL}
@@ -96,42 +80,9 @@ def form(**protocol: Any) -> dict[str, Any]:
     }
 
 
-def test_form_keeps_masked_messages_and_takes_new_ones() -> None:
-    """`*** n` keeps stored message n, in the order given; new ones are checked."""
-    stored = {"on_connect": [{"message": "first"}, {"json": {"token": TOKEN}}]}
-    options, errors = options_from_form(
-        form(on_connect=["*** 2", {"message": "new"}, "***1"]), stored
-    )
-    assert errors == {}
-    assert options["on_connect"] == [
-        {"json": {"token": TOKEN}},
-        {"message": "new"},
-        {"message": "first"},
-    ]
-    assert "on_connect_reply" not in options
-    assert "keepalive_message" not in options
-
-
 @pytest.mark.parametrize(
     ("protocol", "errors"),
     [
-        ({"on_connect": ["*** 3"]}, {"on_connect": "on_connect_mask_unknown"}),
-        ({"on_connect": [{"text": "x"}]}, {"on_connect": "on_connect_invalid"}),
-        (
-            {"on_connect": [{"message": "a", "json": 1}]},
-            {"on_connect": "on_connect_invalid"},
-        ),
-        ({"on_connect": [{"data_base64": "%%"}]}, {"on_connect": "on_connect_invalid"}),
-        ({"on_connect": {"message": "a"}}, {"on_connect": "on_connect_invalid"}),
-        ({"on_connect": ["plain text"]}, {"on_connect": "on_connect_invalid"}),
-        (
-            {"on_connect_reply": ["auth_ok"]},
-            {"on_connect_reply": "on_connect_reply_invalid"},
-        ),
-        (
-            {"keepalive_message": "ping"},
-            {"keepalive_message": "keepalive_message_invalid"},
-        ),
         (
             {"keepalive_interval": 5},
             {"keepalive_message": "keepalive_message_required"},
@@ -149,27 +100,14 @@ def test_form_keeps_masked_messages_and_takes_new_ones() -> None:
 def test_form_errors_per_field(
     protocol: dict[str, Any], errors: dict[str, str]
 ) -> None:
-    """Each wrong protocol field gets its own translated error."""
+    """Each wrong protocol field gets its own translated error.
+
+    Messages and replies that cannot be used are in test_protocol_options.py.
+    """
     assert (
         options_from_form(form(**protocol), {"on_connect": [{"message": "a"}]})[1]
         == errors
     )
-
-
-def test_form_empties_remove_options() -> None:
-    """Emptied fields (or left out) mean no message, no reply to wait for."""
-    stored = {"on_connect": [{"message": "a"}], "keepalive_message": {"message": "k"}}
-    options, errors = options_from_form(
-        form(on_connect=[], on_connect_reply={}, keepalive_message=None), stored
-    )
-    assert errors == {}
-    assert not {"on_connect", "on_connect_reply", "keepalive_message"} & options.keys()
-
-
-def test_redacted_options_mask_on_connect_messages() -> None:
-    """Diagnostics show how many on-connect messages there are, not what they say."""
-    options = {"on_connect": [{"json": {"token": TOKEN}}], "heartbeat": 5}
-    assert redacted_options(options) == {"on_connect": ["*** 1"], "heartbeat": 5}
 
 
 @pytest.mark.parametrize(
@@ -263,27 +201,6 @@ def test_connection_settings_from_data_and_options() -> None:
         max_message_size=4 * 1024 * 1024,
         compress=True,
     )
-
-
-def test_connection_settings_encode_protocol_messages() -> None:
-    """Protocol messages reach the connection as the frames they stand for."""
-    settings = connection_settings(
-        entry(
-            {
-                "on_connect": [{"json": {"type": "auth"}}, {"data_base64": "EAA="}],
-                "on_connect_reply": {"type": "auth_ok"},
-                "keepalive_message": {"message": "ping"},
-                "keepalive_interval": 4,
-            }
-        ),
-        tls=True,
-    )
-    assert settings.on_connect == ('{"type":"auth"}', b"\x10\x00")
-    assert settings.on_connect_reply == {"type": "auth_ok"}
-    assert settings.keepalive_message == "ping"
-    assert settings.keepalive_interval == 4
-    assert '{"type":"auth"}' not in repr(settings)
-    assert "127.0.0.1" not in repr(settings)
 
 
 def test_connection_settings_without_advanced_data() -> None:
