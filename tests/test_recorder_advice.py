@@ -127,14 +127,3 @@ async def test_no_advice_when_excluded_from_the_recorder(
     entry = await connected(add_entry)
     await minute_of(hass, ws_server, entry, BURST, 1)
     assert advice(hass, entry) is None
-
-
-async def test_fix_flow_for_a_removed_entry(hass: HomeAssistant) -> None:
-    """A stale advisory's fix flow aborts."""
-    flow = await async_create_fix_flow(
-        hass, issue_id(ISSUE_RECORDED_EVENTS, "gone"), {"entry_id": "gone"}
-    )
-    flow.hass = hass
-    result = await flow.async_step_init()
-    assert result["type"] == "abort"
-    assert result["reason"] == "entry_removed"

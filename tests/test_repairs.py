@@ -18,6 +18,7 @@ from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.repair_issues import (
     ISSUE_RECORDED_EVENTS,
     async_raise_issue,
+    issue_id,
 )
 from custom_components.websocket_client.repairs import async_create_fix_flow
 from tests.helpers import (
@@ -154,3 +155,14 @@ async def test_message_events_fix_flow_turns_them_off(
     await hass.async_block_till_done()
     assert state_of(hass, STATUS) == "connected"
     assert ws_server.handshakes == 1
+
+
+async def test_fix_flow_for_a_removed_entry(hass: HomeAssistant) -> None:
+    """A stale advisory's fix flow aborts."""
+    flow = await async_create_fix_flow(
+        hass, issue_id(ISSUE_RECORDED_EVENTS, "gone"), {"entry_id": "gone"}
+    )
+    flow.hass = hass
+    result = await flow.async_step_init()
+    assert result["type"] == "abort"
+    assert result["reason"] == "entry_removed"
