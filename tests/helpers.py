@@ -2,10 +2,10 @@
 
 Waiting for what a user or a server would see (`wait_until`,
 `wait_connected`), the entities of the default entry and reading their states,
-calling actions as a user, what a form shows and submits, config entry data,
-the retry witness, taking snapshots, and the bad message filters every caller
-refuses alike (`BAD_FILTERS`). The fixtures are in conftest.py, the
-servers and peers in the `servers` package.
+calling actions as a user, the consent notification, what a form shows and
+submits, config entry data, the retry witness, taking snapshots, and the bad
+message filters every caller refuses alike (`BAD_FILTERS`). The fixtures are in
+conftest.py, the servers and peers in the `servers` package.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from typing import Any
 from unittest.mock import ANY, patch
 
 from homeassistant.auth.models import User
+from homeassistant.components.persistent_notification import (
+    _async_get_or_create_notifications,
+)
 from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
 from homeassistant.core import (
     Context,
@@ -44,6 +47,7 @@ from custom_components.websocket_client.consent import (
     CONSENT_USER_ID,
 )
 from custom_components.websocket_client.const import CONF_ACCESS_REASON, DOMAIN
+from custom_components.websocket_client.options_form import options_schema
 
 from .servers.raw_peer import RawPeer
 from .servers.thread_peer import ResettingPeer
@@ -130,6 +134,15 @@ def device_of(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, entry.entry_id)})
     assert device is not None
     return device.id
+
+
+def notification_for(hass: HomeAssistant, entry_id: str) -> dict[str, str] | None:
+    """The consent notification of an entry as the frontend would list it."""
+    notifications = _async_get_or_create_notifications(hass)
+    found = notifications.get(f"{DOMAIN}_consent_{entry_id}")
+    if found is None:
+        return None
+    return {"title": str(found["title"]), "message": str(found["message"])}
 
 
 async def wait_connected(hass: HomeAssistant) -> None:
@@ -294,3 +307,11 @@ async def snapshot_connected_platform(
         )
         # Unloaded while only this platform is known to the integration
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+def submitted_options(**protocol: Any) -> dict[str, Any]:
+    """The options form as submitted with defaults, the protocol fields given."""
+    submitted = submitted_as_shown(options_schema({}))
+    assert submitted["protocol"] == {"on_connect_timeout": 10, "keepalive_interval": 0}
+    submitted["protocol"] |= protocol
+    return submitted

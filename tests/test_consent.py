@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from homeassistant.auth.models import User
-from homeassistant.components.persistent_notification import (
-    _async_get_or_create_notifications,
-)
 from homeassistant.const import CONF_URL, STATE_OFF
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError, Unauthorized
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.websocket_client.const import DOMAIN, EVENT_CONSENT
-from custom_components.websocket_client.repairs import async_create_fix_flow
 
 from .helpers import (
     CONNECTED,
@@ -26,6 +18,7 @@ from .helpers import (
     EntryFactory,
     RetryWitness,
     call_action,
+    notification_for,
     state_of,
     wait_connected,
     wait_until,
@@ -33,15 +26,6 @@ from .helpers import (
 from .servers.ws_server import RecordingWebSocketServer
 
 SECRET_URL_SUFFIX = "?token=hunter2"
-
-
-def notification_for(hass: HomeAssistant, entry_id: str) -> dict[str, str] | None:
-    """The consent notification of an entry as the frontend would list it."""
-    notifications = _async_get_or_create_notifications(hass)
-    found = notifications.get(f"{DOMAIN}_consent_{entry_id}")
-    if found is None:
-        return None
-    return {"title": str(found["title"]), "message": str(found["message"])}
 
 
 async def test_awaiting_approval_asks_and_never_connects(
@@ -244,83 +228,6 @@ async def test_any_administrator_wording(
     notification = notification_for(hass, entry.entry_id)
     assert notification is not None
     assert "Any administrator may decide" in notification["message"]
-
-
-@pytest.mark.parametrize(
-    ("choice", "status"), [("approve", "connected"), ("deny", "denied")]
-)
-async def test_repairs_fix_flow(
-    hass: HomeAssistant,
-    ws_server: RecordingWebSocketServer,
-    add_entry: EntryFactory,
-    hass_client: ClientSessionGenerator,
-    choice: str,
-    status: str,
-) -> None:
-    """Settings → Repairs shows the facts as a menu; the choice is applied."""
-    assert await async_setup_component(hass, "repairs", {})
-    entry = await add_entry(decision=None)
-    client = await hass_client()
-    issue_id = f"consent_{entry.entry_id}"
-
-    resp = await client.post(
-        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
-    )
-    assert resp.status == HTTPStatus.OK
-    flow = await resp.json()
-    assert flow["type"] == "menu"
-    assert flow["menu_options"] == ["approve", "deny"]
-    assert flow["description_placeholders"]["access_reason"] == (
-        "Mirror the living room lights"
-    )
-
-    resp = await client.post(
-        f"/api/repairs/issues/fix/{flow['flow_id']}", json={"next_step_id": choice}
-    )
-    assert resp.status == HTTPStatus.OK
-    assert (await resp.json())["type"] == "create_entry"
-    if status == "connected":
-        await wait_connected(hass)
-    assert state_of(hass, STATUS) == status
-    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
-    assert notification_for(hass, entry.entry_id) is None
-
-
-async def test_repairs_choice_after_a_decision_elsewhere_aborts(
-    hass: HomeAssistant,
-    ws_server: RecordingWebSocketServer,
-    add_entry: EntryFactory,
-    hass_client: ClientSessionGenerator,
-) -> None:
-    """A menu left open while someone else decided cannot overturn them."""
-    assert await async_setup_component(hass, "repairs", {})
-    entry = await add_entry(decision=None)
-    client = await hass_client()
-    resp = await client.post(
-        "/api/repairs/issues/fix",
-        json={"handler": DOMAIN, "issue_id": f"consent_{entry.entry_id}"},
-    )
-    flow = await resp.json()
-    await call_action(hass, "approve", entry.entry_id)
-    resp = await client.post(
-        f"/api/repairs/issues/fix/{flow['flow_id']}", json={"next_step_id": "deny"}
-    )
-    result = await resp.json()
-    assert result["type"] == "abort"
-    assert result["reason"] == "already_decided"
-    await wait_connected(hass)
-
-
-async def test_repairs_flow_of_a_decided_entry_aborts(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
-) -> None:
-    """A stale issue (entry decided or removed meanwhile) aborts cleanly."""
-    entry = await add_entry()
-    flow = await async_create_fix_flow(hass, "x", {"entry_id": entry.entry_id})
-    flow.hass = hass
-    result = await flow.async_step_init()
-    assert result["type"] == "abort"
-    assert result["reason"] == "already_decided"
 
 
 async def test_removing_entry_withdraws_request(

@@ -39,17 +39,3 @@ async def test_failed_set_up_gives_the_session_back(
     await hass.config_entries.async_unload(healthy.entry_id)
     assert DATA_SESSION not in hass.data
     assert shared.session.closed
-
-
-async def test_last_unload_closes_the_session(
-    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
-) -> None:
-    """Entries share one session; it closes with the last of them."""
-    first = await add_entry()
-    second = await add_entry(url=f"{ws_server.url}/second", title="Second")
-    shared = hass.data[DATA_SESSION]
-    assert shared.users == 2
-    await hass.config_entries.async_unload(first.entry_id)
-    assert not shared.session.closed
-    await hass.config_entries.async_unload(second.entry_id)
-    assert shared.session.closed

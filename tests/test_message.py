@@ -1,17 +1,16 @@
-"""Received messages (lazy JSON, base64, size) and the message event's data."""
+"""Received messages (lazy JSON, base64, size) and the fan-out to subscribers.
+
+The message event's data is in test_bus.py.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
-from homeassistant.helpers.json import json_bytes
 from homeassistant.util.json import json_loads
 import pytest
 
 from custom_components.websocket_client import message as message_module
-from custom_components.websocket_client.bus import cut_text, message_event_data
 from custom_components.websocket_client.message import (
     MessageFanout,
     ReceivedMessage,
@@ -133,87 +132,3 @@ def test_fanout_in_order_and_unsubscribe_while_publishing() -> None:
     remove_all()
     remove_all()  # harmless twice
     assert not fanout
-
-
-def test_small_messages_are_carried_whole() -> None:
-    """Below the limit: text, size and parsed JSON; base64 for binary."""
-    assert message_event_data(received('{"on": true}'), 1024) == {
-        "entry_id": "entry",
-        "name": "Living room",
-        "type": "text",
-        "text": '{"on": true}',
-        "size": 12,
-        "json": {"on": True},
-    }
-    assert message_event_data(received(b"\x01\x02"), 1024) == {
-        "entry_id": "entry",
-        "name": "Living room",
-        "type": "binary",
-        "data_base64": "AQI=",
-        "size": 2,
-    }
-
-
-def test_json_goes_first_when_the_text_alone_fits() -> None:
-    """Text and its parsed copy over the limit: the copy is left out."""
-    text = json.dumps({"k": "v" * 600})
-    data = message_event_data(received(text), 1024)
-    assert data["text"] == text
-    assert "json" not in data
-    assert data["truncated"] is True
-    assert len(json_bytes(data)) <= 1024
-
-
-@pytest.mark.parametrize(
-    "text", ["é" * 1000, "a" * 5000, '"\\' * 800, "\n\t" * 900, "✓x" * 700]
-)
-def test_text_is_cut_to_the_limit_on_a_character_boundary(text: str) -> None:
-    """Cut text is a prefix of the original, flagged, with the original size."""
-    data = message_event_data(received(text), 1024)
-    assert data["truncated"] is True
-    assert data["size"] == len(text.encode())
-    assert 0 < len(data["text"]) < len(text)
-    assert text.startswith(data["text"])
-    assert len(json_bytes(data)) <= 1024
-
-
-def test_binary_is_cut_to_whole_base64_quads() -> None:
-    """Cut binary decodes to a prefix of the original bytes."""
-    raw = bytes(range(256)) * 4
-    data = message_event_data(received(raw), 1024)
-    assert data["truncated"] is True
-    assert data["size"] == len(raw)
-    assert len(data["data_base64"]) % 4 == 0
-    kept = base64.b64decode(data["data_base64"])
-    assert 0 < len(kept) < len(raw)
-    assert raw.startswith(kept)
-    assert len(json_bytes(data)) <= 1024
-
-
-def test_near_the_limit_measures_and_keeps_what_fits() -> None:
-    """Escaping might have doubled it, but it fits: nothing is cut."""
-    text = "x" * 600
-    data = message_event_data(received(text), 1024)
-    assert data["text"] == text
-    assert "truncated" not in data
-    raw = bytes(300)
-    data = message_event_data(received(raw), 1024)
-    assert base64.b64decode(data["data_base64"]) == raw
-    assert "truncated" not in data
-
-
-def test_a_limit_below_the_overhead_leaves_empty_payloads() -> None:
-    """A limit too small for any payload still gives a flagged event."""
-    text_data = message_event_data(received("hello"), 0)
-    assert text_data["text"] == ""
-    assert text_data["truncated"] is True
-    binary_data = message_event_data(received(b"hello"), 0)
-    assert binary_data["data_base64"] == ""
-    assert binary_data["truncated"] is True
-
-
-def test_cut_text_never_splits_a_character() -> None:
-    """At most `limit` bytes, dropping a partial character."""
-    assert cut_text("aé", 2) == "a"
-    assert cut_text("aé", 3) == "aé"
-    assert cut_text("", 5) == ""

@@ -156,7 +156,7 @@ def test_issues_translated() -> None:
     }
     advice = STRINGS["issues"]["recorded_message_events"]
     assert advice["title"]
-    assert advice["fix_flow"]["step"]["init"]["description"]
+    assert advice["fix_flow"]["step"]["confirm"]["description"]
     assert issue_keys | {"recorded_message_events"} == set(STRINGS["issues"])
     for key in issue_keys:
         issue = STRINGS["issues"][key]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "custom_components" / "websocket_client"
+TESTS = Path(__file__).parent
+PACKAGE = TESTS.parent / "custom_components" / "websocket_client"
 # The socket layer: a library inside the integration
 SOCKET_LAYER = "connection"
 
@@ -215,3 +216,40 @@ def test_sizes() -> None:
         and node.end_lineno - node.lineno + 1 > 40
     ]
     assert long_functions == []
+
+
+def where_tested(module: str) -> Path:
+    """Where a module's tests live.
+
+    tests/test_<name>.py; the socket layer's in tests/connection/, the
+    package's own __init__ in tests/test_init.py.
+    """
+    parts = module.split(".")
+    if parts == ["__init__"]:
+        parts = ["init"]
+    return TESTS.joinpath(*parts[:-1]) / f"test_{parts[-1]}.py"
+
+
+def test_every_module_has_its_test_module() -> None:
+    """Each module has a test module of its own, and the other way round.
+
+    All but the constants and the socket layer's package; every test module in
+    tests/connection/ is named after a socket-layer module.
+    """
+    tested = {name for name in modules() if name not in {"const", SOCKET_LAYER}}
+    socket_modules = {
+        name.split(".")[1] for name in tested if top_level(name) == SOCKET_LAYER
+    }
+    assert "__init__" in tested
+    assert len(socket_modules) > 5
+    missing = sorted(
+        f"{name} → {where_tested(name).relative_to(TESTS.parent)}"
+        for name in tested
+        if not where_tested(name).is_file()
+    )
+    assert missing == []
+    socket_layer_tests = {
+        path.stem.removeprefix("test_")
+        for path in (TESTS / SOCKET_LAYER).glob("test_*.py")
+    }
+    assert sorted(socket_layer_tests - socket_modules) == []

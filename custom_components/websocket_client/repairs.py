@@ -75,6 +75,16 @@ class MessageEventsRepairFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> data_entry_flow.FlowResult:
+        """Start with the explanation.
+
+        Repairs starts a flow with the issue as the init step's input: taking
+        that for a confirmation would turn events off before anyone read why.
+        """
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
         """Explain the cost and the consequence; turn events off on confirm."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:
@@ -87,7 +97,7 @@ class MessageEventsRepairFlow(RepairsFlow):
             ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
             return self.async_create_entry(data={})
         return self.async_show_form(
-            step_id="init", description_placeholders={"name": entry.title}
+            step_id="confirm", description_placeholders={"name": entry.title}
         )
 
 

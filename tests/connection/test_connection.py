@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 import contextlib
 from dataclasses import replace
 from typing import Any
@@ -14,16 +14,14 @@ import pytest
 
 from custom_components.websocket_client.connection import (
     ConnectionEnd,
-    ConnectionSettings,
     ConnectionState,
     EndReason,
     NotConnectedError,
     WebSocketConnection,
 )
-from custom_components.websocket_client.connection.handshake import connect_failure
-
-from .helpers import PeerStarter, wait_until
-from .servers.raw_peer import (
+from tests.connection.helpers import RecordingListener, settings
+from tests.helpers import PeerStarter, wait_until
+from tests.servers.raw_peer import (
     OP_CLOSE,
     OP_PING,
     OP_PONG,
@@ -32,80 +30,10 @@ from .servers.raw_peer import (
     frame,
     read_frame,
 )
-from .servers.ws_server import RecordingWebSocketServer
+from tests.servers.ws_server import RecordingWebSocketServer
 
 # Longest a flooding peer floods, should the client never answer
 FLOOD_LIMIT = 3.0
-
-
-class RecordingListener:
-    """Keeps everything the connection reports."""
-
-    def __init__(self) -> None:
-        """Start with nothing recorded."""
-        self.states: list[tuple[ConnectionState, ConnectionEnd | None]] = []
-        self.closed: list[ConnectionEnd] = []
-        self.texts: list[str] = []
-        self.binaries: list[bytes] = []
-        self.round_trips: list[float] = []
-        self.fail_on_text = False
-
-    def connection_state_changed(
-        self, state: ConnectionState, end: ConnectionEnd | None
-    ) -> None:
-        """Record a state change."""
-        self.states.append((state, end))
-
-    def connection_closed(self, closed: ConnectionEnd) -> None:
-        """Record the end of a link."""
-        self.closed.append(closed)
-
-    def message_received(self, payload: str | bytes) -> None:
-        """Record a message (or fail on a text, to test robustness)."""
-        if isinstance(payload, bytes):
-            self.binaries.append(payload)
-            return
-        if self.fail_on_text:
-            raise RuntimeError("listener bug")
-        self.texts.append(payload)
-
-    def heartbeat_answered(self, round_trip: float) -> None:
-        """Record a heartbeat round trip."""
-        self.round_trips.append(round_trip)
-
-    def problems(self) -> list[ConnectionEnd]:
-        """Every reported reason for waiting to retry."""
-        return [
-            end
-            for state, end in self.states
-            if state is ConnectionState.WAITING_TO_RETRY and end
-        ]
-
-
-def settings(url: str, **changes: float) -> ConnectionSettings:
-    """Short timings suitable for tests."""
-    values: dict[str, float] = {
-        "retry_interval": 0.05,
-        "connect_timeout": 0.5,
-        "heartbeat": 0,
-        "idle_timeout": 0,
-        **changes,
-    }
-    return ConnectionSettings(
-        url=url,
-        retry_interval=values["retry_interval"],
-        connect_timeout=values["connect_timeout"],
-        heartbeat=values["heartbeat"],
-        idle_timeout=values["idle_timeout"],
-        max_message_size=1024,
-    )
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncGenerator[aiohttp.ClientSession]:
-    """A plain aiohttp session, as Home Assistant's shared one would be."""
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 async def serve(
@@ -327,22 +255,6 @@ async def test_send_before_connect_and_binary_roundtrip(
     with pytest.raises(NotConnectedError):
         await connection.send_text("late")
     await runner.cleanup()
-
-
-def test_connect_failures_are_data() -> None:
-    """Why an attempt failed is a reason and a name, never a sentence."""
-    assert connect_failure(aiohttp.ServerDisconnectedError()) == ConnectionEnd(
-        EndReason.HANDSHAKE_CLOSED
-    )
-    assert connect_failure(OSError(5, "I/O error")) == ConnectionEnd(
-        EndReason.UNREACHABLE, error="EIO"
-    )
-    assert connect_failure(OSError("no errno")) == ConnectionEnd(
-        EndReason.UNREACHABLE, error="OSError"
-    )
-    assert connect_failure(aiohttp.ClientPayloadError()) == ConnectionEnd(
-        EndReason.ERROR, error="ClientPayloadError"
-    )
 
 
 async def test_concurrent_stops_all_wait_and_going_away_wins(

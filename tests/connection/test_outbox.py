@@ -11,8 +11,7 @@ from custom_components.websocket_client.connection.outbox import (
     OutboxFullError,
     QueuedMessage,
 )
-
-from .helpers import wait_until
+from tests.helpers import wait_until
 
 
 class Drops:

@@ -99,10 +99,13 @@ async def test_advice_appears_fixes_and_clears(
 
     flow = await async_create_fix_flow(hass, issue.issue_id, issue.data)
     flow.hass = hass
-    form = await flow.async_step_init()
+    # Repairs opens the flow with the issue as input: that is no confirmation.
+    form = await flow.async_step_init({"issue_id": issue.issue_id})
     assert form["type"] == "form"
+    assert form["step_id"] == "confirm"
     assert form["description_placeholders"] == {"name": "Living room"}
-    done = await flow.async_step_init({})
+    assert entry.options.get("message_events", "all") == "all"
+    done = await flow.async_step_confirm({})
     assert done["type"] == "create_entry"
     assert entry.options["message_events"] == "none"
     assert advice(hass, entry) is None
@@ -134,14 +137,3 @@ async def test_no_advice_when_excluded_from_the_recorder(
     entry = await connected(add_entry)
     await minute_of(hass, ws_server, entry, BURST, 1)
     assert advice(hass, entry) is None
-
-
-async def test_fix_flow_for_a_removed_entry(hass: HomeAssistant) -> None:
-    """A stale advisory's fix flow aborts."""
-    flow = await async_create_fix_flow(
-        hass, issue_id(ISSUE_RECORDED_EVENTS, "gone"), {"entry_id": "gone"}
-    )
-    flow.hass = hass
-    result = await flow.async_step_init()
-    assert result["type"] == "abort"
-    assert result["reason"] == "entry_removed"
