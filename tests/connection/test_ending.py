@@ -133,7 +133,13 @@ async def last_message(ws: aiohttp.ClientWebSocketResponse) -> aiohttp.WSMessage
         (frame(OP_TEXT, b"\xff\xfe"), ConnectionEnd(EndReason.INVALID_TEXT, 1007)),
         (frame(OP_RESERVED, b"?"), ConnectionEnd(EndReason.PROTOCOL_ERROR, 1002)),
     ],
-    ids=["close with reason", "close", "too big", "invalid text", "protocol error"],
+    ids=[
+        "close with reason",
+        "close",
+        "too big",
+        "invalid text",
+        "protocol error",
+    ],
 )
 async def test_what_the_server_sent_says_why(
     connect: Connect, sent: bytes, end: ConnectionEnd
@@ -141,6 +147,25 @@ async def test_what_the_server_sent_says_why(
     """A close frame gives its code and text; a broken frame its close code."""
     ws = await connect(sends(frame(OP_TEXT, b"hello") + sent))
     assert end_of(ws, await last_message(ws)) == end
+
+
+async def test_a_close_without_a_code_has_none(connect: Connect) -> None:
+    """An empty close frame carries no code: none, not aiohttp's 0."""
+
+    async def close_without_code(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        writer.write(frame(OP_CLOSE, b""))
+        # Answer the client's closing handshake, as a server does
+        while (await read_frame(reader))[0] != OP_CLOSE:
+            pass
+        writer.write(frame(OP_CLOSE, b""))
+        await drain_until_closed(reader)
+
+    ws = await connect(close_without_code)
+    assert end_of(ws, await last_message(ws)) == ConnectionEnd(
+        EndReason.CLOSED_BY_SERVER
+    )
 
 
 async def test_a_reset_without_closing_handshake_is_lost(connect: Connect) -> None:

@@ -127,6 +127,35 @@ async def test_a_server_hanging_up_during_the_handshake(
     assert end == ConnectionEnd(EndReason.HANDSHAKE_CLOSED)
 
 
+async def test_a_server_resetting_after_the_request(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """The host was reached and hung up hard: closed during the handshake."""
+
+    async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.transport.abort()
+
+    peer = await start_peer(reset, upgrade=False)
+    end = await check_handshake(session, settings(peer.url))
+    assert end is not None
+    assert end.reason is EndReason.HANDSHAKE_CLOSED
+
+
+async def test_another_protocol_on_the_port_is_no_upgrade(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """A port that answers in another protocol (SSH, MQTT) is no WebSocket."""
+
+    async def ssh(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\r\n")
+        await reader.read()
+
+    peer = await start_peer(ssh, upgrade=False)
+    end = await check_handshake(session, settings(peer.url))
+    assert end == ConnectionEnd(EndReason.INVALID_UPGRADE, error="ClientResponseError")
+
+
 async def test_a_wrong_upgrade_answer_is_invalid(
     session: aiohttp.ClientSession, start_peer: PeerStarter
 ) -> None:

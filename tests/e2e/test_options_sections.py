@@ -24,7 +24,7 @@ from typing import Any
 from homeassistant.components import frontend
 from playwright.sync_api import Locator, expect
 
-from tests.processes import wait_for
+from tests.servers.processes import wait_for
 
 from .browser import (
     DEEP_TEXT,
@@ -149,7 +149,9 @@ def test_options_in_sections_with_sizes_in_kib(
     # The running connection has them in bytes (a new link: the maximum changed)
     wait_for(
         lambda: (
-            diagnostics(home_assistant, connection.entry_id)["link"]["max_message_size"]
+            diagnostics(home_assistant, connection.entry_id)["connection"][
+                "max_message_size"
+            ]
             == 512 * 1024
         ),
         describe=lambda: json.dumps(diagnostics(home_assistant, connection.entry_id)),

@@ -95,8 +95,9 @@ def end_of(
 ) -> ConnectionEnd:
     """Why the connection ended, from the message that ended it."""
     if msg.type is aiohttp.WSMsgType.CLOSE:
+        # An empty close frame carries no code: aiohttp says 0
         return ConnectionEnd(
-            EndReason.CLOSED_BY_SERVER, msg.data, str(msg.extra or "") or None
+            EndReason.CLOSED_BY_SERVER, msg.data or None, str(msg.extra or "") or None
         )
     if msg.type is aiohttp.WSMsgType.ERROR:
         return _end_of_error(ws, msg.data)

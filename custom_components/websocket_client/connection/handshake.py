@@ -49,6 +49,10 @@ def connect_failure(err: BaseException) -> ConnectionEnd:
         if err.status == 101:
             return ConnectionEnd(EndReason.INVALID_UPGRADE, http_status=err.status)
         return ConnectionEnd(EndReason.HTTP_STATUS, http_status=err.status)
+    if isinstance(err, aiohttp.ClientResponseError):
+        # No HTTP answer at all (another protocol on that port): aiohttp's 400
+        # is its own, not the server's.
+        return ConnectionEnd(EndReason.INVALID_UPGRADE, error=type(err).__name__)
     if isinstance(err, TimeoutError):
         return ConnectionEnd(EndReason.TIMEOUT)
     if isinstance(err, aiohttp.ClientConnectorCertificateError):
@@ -61,6 +65,9 @@ def connect_failure(err: BaseException) -> ConnectionEnd:
         return _os_failure(err.os_error)
     if isinstance(err, aiohttp.ServerDisconnectedError):
         return ConnectionEnd(EndReason.HANDSHAKE_CLOSED)
+    if isinstance(err, aiohttp.ClientOSError):
+        # Connected (connect errors are ClientConnectorError), then reset
+        return ConnectionEnd(EndReason.HANDSHAKE_CLOSED, error=_error_name(err))
     if isinstance(err, OSError):
         return _os_failure(err)
     return ConnectionEnd(EndReason.ERROR, error=type(err).__name__)
