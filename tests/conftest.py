@@ -179,7 +179,7 @@ async def add_entry(
 ) -> AsyncGenerator[EntryFactory]:
     """Add and set up entries pointing at the test server (short timings).
 
-    The entries are unloaded before the server stops, so no link races the
+    The entries are unloaded before the server stops, so no connection races the
     server's shutdown.
     """
     added: list[MockConfigEntry] = []

@@ -125,7 +125,7 @@ async def test_unverifiable_certificate_is_refused_unless_verification_off(
     tls_server_thread: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
-    """Verification on: the certificate fails. Off: the link comes up."""
+    """Verification on: the certificate fails. Off: the connection comes up."""
     await add_entry(url=tls_server_thread.url, title="Strict")
     await wait_until(
         lambda: state_of(hass, "sensor.strict_status") == "waiting_to_retry"

@@ -40,7 +40,7 @@ async def test_snapshot(
 async def test_reconnect_button(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """The button drops the link and connects again at once."""
+    """The button drops the connection and connects again at once."""
     await add_entry(options={"retry_interval": 3600})
     await wait_connected(hass)
     await press(hass, BUTTON)

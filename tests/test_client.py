@@ -60,7 +60,7 @@ async def test_reconnects_after_server_closes(
     add_entry: EntryFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A server close fires disconnected, then the link comes back by itself."""
+    """A server close fires disconnected, then the connection comes back by itself."""
     caplog.set_level(logging.INFO, logger="custom_components.websocket_client")
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     connected = async_capture_events(hass, EVENT_CONNECTED)
@@ -127,10 +127,10 @@ async def test_idle_timeout_drops_and_reconnects(
     await wait_until(lambda: ws_server.handshakes >= 2)
 
 
-async def test_pushed_traffic_keeps_an_idle_link_alive(
+async def test_pushed_traffic_keeps_an_idle_connection_alive(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """Traffic within the idle time keeps the link open; silence then ends it."""
+    """Traffic within the idle time keeps the connection open; silence then ends it."""
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     messages = async_capture_events(hass, EVENT_MESSAGE)
     await add_entry(options={CONF_IDLE_TIMEOUT: 0.5, CONF_HEARTBEAT: 0})
@@ -146,7 +146,7 @@ async def test_pushed_traffic_keeps_an_idle_link_alive(
         await asyncio.sleep(0.2)  # the gap is the point: fixed on purpose
     assert disconnected == []
     assert ws_server.handshakes == 1
-    # The idle rule was armed all along: silence now ends the link, counted
+    # The idle rule was armed all along: silence now ends the connection, counted
     # from the last tick, not from the start.
     last_tick = messages[-1].time_fired
     await wait_until(lambda: len(disconnected) == 1)
@@ -213,10 +213,10 @@ async def test_shutdown_during_a_reconnect_stays_shut_down(
 async def test_queue_survives_a_peer_that_stopped_reading(
     hass: HomeAssistant, start_peer: PeerStarter, add_entry: EntryFactory
 ) -> None:
-    """The queue stuck on a peer that stopped reading goes out on the next link.
+    """The queue stuck on a peer that stopped reading goes out on the next connection.
 
-    What the first link took into its socket buffers is sent, and lost with
-    that link; every other queued message reaches a later link, whole, once
+    What the first connection took into its socket buffers is sent, and lost with
+    that connection; every other queued message reaches a later connection, whole, once
     and in order. Every message is counted as sent exactly once.
     """
     received: list[tuple[int, bytes]] = []
@@ -253,9 +253,9 @@ async def test_queue_survives_a_peer_that_stopped_reading(
         binaries.index(data) if opcode == OP_BINARY and data in binaries else -1
         for opcode, data in received[:-1]
     ]
-    # A suffix of the queue: what the first link did not take, in order.
+    # A suffix of the queue: what the first connection did not take, in order.
     assert later == list(range(10 - len(later), 10))
-    assert len(later) >= 1  # the first link's buffers cannot take ten megabytes
+    assert len(later) >= 1  # the first connection's buffers cannot take ten megabytes
     assert client.statistics.messages_sent == 10 + 1
     assert dropped == []
 
@@ -263,7 +263,7 @@ async def test_queue_survives_a_peer_that_stopped_reading(
 async def test_home_assistant_stop_closes_going_away(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """Home Assistant stopping closes the link with 1001."""
+    """Home Assistant stopping closes the connection with 1001."""
     await add_entry()
     await wait_connected(hass)
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)

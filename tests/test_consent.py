@@ -127,7 +127,7 @@ async def test_deny_revokes_a_running_connection(
     add_entry: EntryFactory,
     retry_witness: RetryWitness,
 ) -> None:
-    """Denying an approved entry closes its link for good."""
+    """Denying an approved entry closes its connection for good."""
     entry = await add_entry()
     await wait_connected(hass)
     await call_action(hass, "deny", entry.entry_id)

@@ -197,7 +197,7 @@ async def test_a_stored_size_shows_in_kib_and_saves_unchanged(
 async def test_maximum_message_size_in_kib_closes_a_larger_message(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """1 KiB in the form lets 1024 bytes through; 1025 close the link with 1009."""
+    """1 KiB in the form lets 1024 bytes through; 1025 close the connection (1009)."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
     entry = await add_entry()
     await wait_connected(hass)
@@ -293,7 +293,7 @@ async def test_masked_message_means_what_the_form_showed(
 async def test_timing_change_reconnects_without_reload(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """A changed timing option makes the link again; the entry is not reloaded."""
+    """A changed timing option makes the connection again; the entry is not reloaded."""
     entry = await add_entry()
     await wait_connected(hass)
     client = entry.runtime_data
@@ -312,7 +312,7 @@ async def test_retry_and_connect_timeout_apply_without_reconnecting(
     add_entry: EntryFactory,
     retry_witness: RetryWitness,
 ) -> None:
-    """Values read at each attempt need no new link."""
+    """Values read at each attempt need no new connection."""
     entry = await add_entry()
     await wait_connected(hass)
     await save_options(
@@ -342,16 +342,16 @@ async def test_options_do_not_retry_refused_credentials(
     assert ws_server.handshakes == 1
 
 
-async def test_payload_limit_change_keeps_link(
+async def test_payload_limit_change_keeps_the_connection(
     hass: HomeAssistant,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
     retry_witness: RetryWitness,
 ) -> None:
-    """The event payload limit applies at once without touching the link.
+    """The event payload limit applies at once without touching the connection.
 
     A 4000-byte message, whole in its event under the default 32 KiB, is cut to
-    the new 1 KiB on the same link, in the event and in the Message entity.
+    the new 1 KiB on the same connection, in the event and in the Message entity.
     """
     messages = async_capture_events(hass, EVENT_MESSAGE)
     entry = await add_entry()
@@ -385,7 +385,7 @@ async def test_options_of_a_disconnected_entry_stay_disconnected(
     add_entry: EntryFactory,
     retry_witness: RetryWitness,
 ) -> None:
-    """Saving options never starts a link the user switched off."""
+    """Saving options never starts a connection the user switched off."""
     entry = await add_entry(connection_enabled=False)
     await save_options(hass, entry.entry_id, form_with(heartbeat=5))
     state = hass.states.get("sensor.living_room_status")

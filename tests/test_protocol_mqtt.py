@@ -87,7 +87,7 @@ async def test_session_kept_alive_and_publish_received(
 ) -> None:
     """CONNECT and SUBSCRIBE on connect, PINGREQ as keepalive: one session.
 
-    Without the keepalive Mosquitto would drop the link and the integration
+    Without the keepalive Mosquitto would drop the connection and the integration
     would connect again; the answers to the PINGREQs span longer than that,
     on one connection and one MQTT session.
     """

@@ -22,7 +22,10 @@ from custom_components.websocket_client.repair_issues import (
     ISSUE_RECORDED_EVENTS,
     issue_id,
 )
-from custom_components.websocket_client.repairs import async_create_fix_flow
+from custom_components.websocket_client.repairs import (
+    MessageEventsRepairFlow,
+    async_create_fix_flow,
+)
 
 from .helpers import EntryFactory, wait_until
 from .servers.ws_server import RecordingWebSocketServer
@@ -98,6 +101,7 @@ async def test_advice_appears_fixes_and_clears(
     assert issue.translation_placeholders == {"name": "Living room", "rate": "2"}
 
     flow = await async_create_fix_flow(hass, issue.issue_id, issue.data)
+    assert isinstance(flow, MessageEventsRepairFlow)
     flow.hass = hass
     # Repairs opens the flow with the issue as input: that is no confirmation.
     form = await flow.async_step_init({"issue_id": issue.issue_id})

@@ -130,7 +130,7 @@ async def test_concurrent_requests_get_their_own_replies(
 async def test_timeout_and_lost_connection(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """No matching reply in time, or the link closing, give translated errors."""
+    """No matching reply in time, or the connection closing, give translated errors."""
     entry = await add_entry()
     await wait_connected(hass)
     with pytest.raises(HomeAssistantError) as err:
@@ -176,7 +176,7 @@ async def test_invalid_requests(
 async def test_request_while_disconnected(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """A request on a link that is down fails like send does."""
+    """A request on a connection that is down fails like send does."""
     entry = await add_entry(connection_enabled=False)
     with pytest.raises(ServiceValidationError) as err:
         await request(hass, entry.entry_id, message="x")

@@ -101,7 +101,7 @@ async def test_send_rejects_bad_input(
 async def test_send_errors_for_unknown_unloaded_and_disconnected(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """Unknown entry, unloaded entry and a down link each get their own error."""
+    """Unknown entry, unloaded entry and a down connection each get their own error."""
     entry = await add_entry()
     await wait_connected(hass)
     with pytest.raises(ServiceValidationError) as err:
@@ -148,7 +148,7 @@ async def test_disconnect_and_connect_actions_persist(
     add_entry: EntryFactory,
     retry_witness: RetryWitness,
 ) -> None:
-    """After disconnect the link stays down, also across a reload, until connect."""
+    """After disconnect it stays down, also across a reload, until connect."""
     entry = await add_entry()
     await wait_connected(hass)
     await hass.services.async_call(

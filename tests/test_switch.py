@@ -43,7 +43,7 @@ async def test_snapshot(
     await snapshot_connected_platform(hass, add_entry, snapshot, Platform.SWITCH)
 
 
-async def test_connection_switch_follows_and_drives_the_link(
+async def test_connection_switch_follows_and_drives_the_connection(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
     """Off disconnects and persists; on reconnects; the actions move it too."""

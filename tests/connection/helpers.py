@@ -32,7 +32,7 @@ class RecordingListener:
         self.states.append((state, end))
 
     def connection_closed(self, closed: ConnectionEnd) -> None:
-        """Record the end of a link."""
+        """Record the end of a connection."""
         self.closed.append(closed)
 
     def message_received(self, payload: str | bytes) -> None:

@@ -119,7 +119,7 @@ async def test_connection_refused(session: aiohttp.ClientSession) -> None:
     )
 
 
-async def test_heartbeat_without_pong_drops_link(
+async def test_heartbeat_without_pong_drops_the_connection(
     session: aiohttp.ClientSession,
 ) -> None:
     """A server that stops answering pings is detected by the heartbeat."""
@@ -146,10 +146,10 @@ async def test_heartbeat_without_pong_drops_link(
         (b"\xff\xfe", EndReason.INVALID_TEXT, 1007),
     ],
 )
-async def test_bad_frames_end_link_and_reconnect(
+async def test_bad_frames_end_the_connection_and_reconnect(
     session: aiohttp.ClientSession, frame: bytes, reason: EndReason, code: int
 ) -> None:
-    """Oversized or invalid text frames close the link with the right code."""
+    """Oversized or invalid text frames close the connection with the right code."""
     handshakes = 0
 
     async def hostile(request: web.Request) -> web.StreamResponse:
@@ -231,7 +231,7 @@ async def test_abrupt_disconnect_and_listener_errors(
 async def test_send_before_connect_and_binary_roundtrip(
     session: aiohttp.ClientSession,
 ) -> None:
-    """Sending needs an open link; binary frames go both ways unchanged."""
+    """Sending needs an open connection; binary frames go both ways unchanged."""
 
     async def echo(request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse()
@@ -598,7 +598,7 @@ async def never_reads(_: asyncio.StreamReader, __: asyncio.StreamWriter) -> None
     await asyncio.Event().wait()
 
 
-async def test_send_blocked_by_a_peer_that_stopped_reading_ends_with_the_link(
+async def test_send_blocked_by_a_peer_that_stopped_reading_ends_with_the_connection(
     session: aiohttp.ClientSession, start_peer: PeerStarter
 ) -> None:
     """A send waiting for room in the socket fails once the heartbeat gives up."""

@@ -85,7 +85,7 @@ async def test_flush_stops_at_the_first_failure_and_keeps_the_rest() -> None:
 
     async def send_twice_then_fail(payload: str | bytes) -> None:
         if len(sent) == 1:
-            raise ConnectionError("link dropped")
+            raise ConnectionError("connection dropped")
         sent.append(payload)
 
     with pytest.raises(ConnectionError):

@@ -99,7 +99,7 @@ def set_up_login(journey: Journey, base: str, server: DemoServer) -> None:
         section.get_by_role("spinbutton", name="Keep-alive interval").fill("1")
         journey.screenshot("options-protocol")
         submit_options(dialog)
-    # The options change makes the link again: the login, then keep-alives
+    # The options change makes the connection again: the login, then keep-alives
     wait_for(lambda: server.received_json(HELLO), timeout=20)
     wait_for(lambda: server.received(KEEPALIVE), timeout=20)
 

@@ -146,7 +146,7 @@ def test_options_in_sections_with_sizes_in_kib(
     size_field(messages, "Event payload limit").get_by_role("spinbutton").fill("0.5")
     submit_options(dialog)
 
-    # The running connection has them in bytes (a new link: the maximum changed)
+    # The running connection has them in bytes (a new connection: the maximum changed)
     wait_for(
         lambda: (
             diagnostics(home_assistant, connection.entry_id)["connection"][

@@ -1,8 +1,8 @@
-"""Fault family 2: the link dies while connected.
+"""Fault family 2: the connection dies while connected.
 
 The server closes with various codes, resets TCP in the middle of a frame, or
 goes silent. Each time the user sees the disconnect event with the reason, one
-log line down and one back, and the link returns by itself.
+log line down and one back, and the connection returns by itself.
 
 A reset that comes in just as the client writes (a heartbeat ping, the pong to
 a server's ping, an action's message, the closing frame on unload) is made
@@ -190,7 +190,7 @@ async def test_silent_server_caught_by_idle_timeout(
     await wait_until(lambda: peer.connections >= 2)
 
 
-async def test_answered_pings_keep_the_link(
+async def test_answered_pings_keep_the_connection(
     hass: HomeAssistant,
     start_peer: PeerStarter,
     ws_server: RecordingWebSocketServer,
@@ -299,7 +299,7 @@ async def test_send_as_the_server_resets(
     add_entry: EntryFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A send after the reset came in, before the link noticed: not connected.
+    """A send after the reset came in, before the connection noticed: not connected.
 
     The server sends a message and resets during the block. The send, made in
     answer to the message, starts once the loop has read the reset, before the

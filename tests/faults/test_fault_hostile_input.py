@@ -38,7 +38,7 @@ async def test_oversized_frame_closes_1009_and_reconnects(
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
-    """A message over the maximum size closes with 1009; the next link works."""
+    """A message over the maximum size closes with 1009; the next connection works."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     await add_entry(options={"max_message_size": 1024})
@@ -61,7 +61,7 @@ async def test_invalid_utf8_closes_1007_and_reconnects(
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
-    """A text frame that is not UTF-8 ends that link only."""
+    """A text frame that is not UTF-8 ends that connection only."""
 
     async def broken_text(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -118,7 +118,7 @@ async def test_compressed_frame_without_negotiation(
     """Compression not agreed (the default), yet a deflated frame arrives.
 
     aiohttp's client reader inflates it anyway; the message is delivered and
-    the link stays up.
+    the connection stays up.
     """
 
     async def compresses_anyway(

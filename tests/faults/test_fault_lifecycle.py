@@ -1,6 +1,6 @@
 """Fault family 6: unload, reload and stop at awkward moments; many entries.
 
-Whatever the link is doing, unloading is quick and leaves no task, socket or
+Whatever the connection is doing, unloading is quick and leaves no task, socket or
 timer behind (the test plugin's cleanup checks run after every test).
 """
 
@@ -38,7 +38,7 @@ async def reload(hass: HomeAssistant, entry_id: str) -> None:
 
 
 async def stop(hass: HomeAssistant, entry_id: str) -> None:
-    """Home Assistant stops: the entry stays loaded, its link ends for good."""
+    """Home Assistant stops: the entry stays loaded, its connection ends for good."""
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
     assert state_of(hass, STATUS) == "disconnected"

@@ -1,6 +1,6 @@
-"""Fault family 5: sending while the link is in trouble.
+"""Fault family 5: sending while the connection is in trouble.
 
-Without `queue`, a send on a down link fails at once with a translated error.
+Without `queue`, a send on a down connection fails at once with a translated error.
 With it, messages wait in a bounded queue and go out in order on reconnect;
 overflow, expiry and unloading are reported, and nothing is sent twice.
 """
@@ -47,7 +47,7 @@ async def test_send_while_disconnected_fails_by_default(
 async def test_queued_messages_go_out_in_order_on_reconnect(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """Queued while down, flushed in order once the link is back; live sends follow."""
+    """Queued while down, flushed in order once connected again; live sends follow."""
     entry = await add_entry()
     await wait_connected(hass)
     await server_down(ws_server)
@@ -126,7 +126,7 @@ async def test_unloading_reports_what_was_still_queued(
 async def test_nothing_is_sent_twice_across_a_reconnect(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """The server drops the link every 10 frames during the flush.
+    """The server drops the connection every 10 frames during the flush.
 
     Every queued message is accounted for: sent once (counted by the client)
     or dropped (with an event); none is both, none neither. Every frame the
@@ -148,9 +148,9 @@ async def test_nothing_is_sent_twice_across_a_reconnect(
     await wait_until(lambda: entry.runtime_data.queued_messages == 0, timeout=10)
     assert statistics.messages_sent - sent_before + len(dropped) == 50
     assert dropped == []
-    # A marker on a link the server keeps open: once it is there, everything
-    # sent before it has reached the server, or was lost in a closed link.
-    # One written into a link the server was already closing is lost too; the
+    # A marker on a connection the server keeps open: once it is there, everything
+    # sent before it has reached the server, or was lost in a closed connection.
+    # One written into a connection the server was already closing is lost too; the
     # client then reconnects, and the marker goes again.
     ws_server.close_after_frames = None
 
@@ -169,7 +169,7 @@ async def test_nothing_is_sent_twice_across_a_reconnect(
             break
     assert marker_arrived()
     received = [int(frame.data) for frame in ws_server.frames if frame.data != "marker"]
-    assert received[:10] == list(range(10))  # the first link's, before it closed
+    assert received[:10] == list(range(10))  # the first connection's, before it closed
     assert received == sorted(set(received))
     assert set(received) <= set(range(50))
 

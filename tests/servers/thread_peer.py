@@ -1,4 +1,4 @@
-"""A WebSocket peer in its own thread that resets the link while the loop is blocked.
+"""A WebSocket peer in a thread of its own: it resets while the event loop is blocked.
 
 A reset reaches the client at a moment of the kernel's choosing; to make the
 client write into a connection that is already going away, the test blocks
