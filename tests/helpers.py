@@ -87,6 +87,26 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> Non
             await asyncio.sleep(0.01)  # poll interval; the predicate ends the wait
 
 
+# Every option with its default, as the options table should say
+OPTION_DEFAULTS = {
+    "retry_interval": 10,
+    "heartbeat": 30,
+    "idle_timeout": 60,
+    "connect_timeout": 10,
+    "max_message_size": 4 * 1024 * 1024,
+    "event_payload_limit": 32 * 1024,
+    "queue_size": 100,
+    "queue_max_age": 60,
+    "compression": False,
+    "message_events": "all",
+    "on_connect": None,
+    "on_connect_reply": None,
+    "on_connect_timeout": 10,
+    "keepalive_message": None,
+    "keepalive_interval": 0,
+}
+
+
 def shown_values(schema: vol.Schema) -> dict[str, Any]:
     """What a form shows: defaults, suggested values, sections flattened."""
     shown: dict[str, Any] = {}

@@ -19,23 +19,7 @@ from custom_components.websocket_client.options import (
     option_value,
 )
 
-DEFAULTS = {
-    "retry_interval": 10,
-    "heartbeat": 30,
-    "idle_timeout": 60,
-    "connect_timeout": 10,
-    "max_message_size": 4 * 1024 * 1024,
-    "event_payload_limit": 32 * 1024,
-    "queue_size": 100,
-    "queue_max_age": 60,
-    "compression": False,
-    "message_events": "all",
-    "on_connect": None,
-    "on_connect_reply": None,
-    "on_connect_timeout": 10,
-    "keepalive_message": None,
-    "keepalive_interval": 0,
-}
+from .helpers import OPTION_DEFAULTS
 
 
 def entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfigEntry:
@@ -49,7 +33,7 @@ def entry(options: dict[str, Any] | None = None, **data: Any) -> MockConfigEntry
 
 def test_defaults() -> None:
     """Each option's default, one row per option, keys unique."""
-    assert {spec.key: spec.default for spec in OPTIONS} == DEFAULTS
+    assert {spec.key: spec.default for spec in OPTIONS} == OPTION_DEFAULTS
     assert len(OPTIONS_BY_KEY) == len(OPTIONS)
     assert option_value(entry(), "heartbeat") == 30
     assert option_value(entry({"heartbeat": 5}), "heartbeat") == 5
@@ -113,7 +97,7 @@ def test_needs_reconnect(key: str, value: Any, reconnect: bool) -> None:
 
 def test_needs_reconnect_compares_with_defaults() -> None:
     """Writing down a default is no change."""
-    assert needs_reconnect({}, DEFAULTS) is False
+    assert needs_reconnect({}, OPTION_DEFAULTS) is False
     assert needs_reconnect({"heartbeat": 30}, {}) is False
 
 

@@ -15,25 +15,8 @@ from custom_components.websocket_client.options_form import (
     options_schema,
 )
 
-from .helpers import shown_values, submitted_options
+from .helpers import OPTION_DEFAULTS, shown_values, submitted_options
 
-DEFAULTS = {
-    "retry_interval": 10,
-    "heartbeat": 30,
-    "idle_timeout": 60,
-    "connect_timeout": 10,
-    "max_message_size": 4 * 1024 * 1024,
-    "event_payload_limit": 32 * 1024,
-    "queue_size": 100,
-    "queue_max_age": 60,
-    "compression": False,
-    "message_events": "all",
-    "on_connect": None,
-    "on_connect_reply": None,
-    "on_connect_timeout": 10,
-    "keepalive_message": None,
-    "keepalive_interval": 0,
-}
 PROTOCOL = frozenset(
     {"on_connect", "on_connect_reply", "on_connect_timeout"}
     | {"keepalive_message", "keepalive_interval"}
@@ -46,7 +29,7 @@ def test_schema_shows_current_values_or_defaults() -> None:
     """The options form offers every option with its current value."""
     schema = options_schema({"queue_size": 7})
     assert shown_values(schema) == {
-        **DEFAULTS,
+        **OPTION_DEFAULTS,
         **SHOWN_SIZES,
         "queue_size": 7,
         "on_connect": [],
