@@ -24,6 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         | {"advanced"}
         | {"message", "message_filter", "consent", "session", "device"}
         | {"repair_issues", "listeners", "statistics", "outage_log"}
+        | {"recent_messages", "message_value"}
     ),
     # What the client is made of
     frozenset({"bus", "request", "sender"}),
