@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from homeassistant.const import CONF_VERIFY_SSL, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
@@ -21,6 +24,7 @@ from .session import (
     async_release_session,
     async_ssl_setting,
 )
+from .subentry import entity_subentries_of
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -63,16 +67,24 @@ async def async_setup_entry(
     entry.async_on_unload(
         hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, client.async_shutdown)
     )
-    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    updated = partial(_async_entry_updated, set_up=entity_subentries_of(entry))
+    entry.async_on_unload(entry.add_update_listener(updated))
     entry.async_on_unload(async_watch_message_rate(hass, client))
     await client.async_start()
     return True
 
 
 async def _async_entry_updated(
-    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry, *, set_up: dict[str, Any]
 ) -> None:
-    """Apply changed options without a reload (data changes reload by their flows)."""
+    """Apply changed options without a reload (data changes reload by their flows).
+
+    An entity subentry added, changed or removed reloads the entry: its
+    entities are made anew from the subentries (`set_up`: as they were).
+    """
+    if entity_subentries_of(entry) != set_up:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
     await entry.runtime_data.async_apply_options()
 
 

@@ -49,6 +49,10 @@ class Failure(StrEnum):
     TEMPLATE_ERROR = "template_error"
     NOT_A_NUMBER = "not_a_number"
     ATTRIBUTES_NOT_OBJECT = "attributes_not_object"
+    # Found by the platforms: an enum sensor's value that is not an option,
+    # a binary sensor's value that is neither on nor off
+    NOT_AN_OPTION = "not_an_option"
+    NOT_ON_OR_OFF = "not_on_or_off"
 
 
 class InvalidValueError(InvalidInputError):
@@ -150,14 +154,14 @@ class MessageValue:
         try:
             value = self._raw_value(message)
         except _UnusableError as err:
-            self._fail(err.failure, err.detail)
+            self.fail(err.failure, err.detail)
             return NO_VALUE
         if not self._numeric:
             return value
         try:
             return as_number(value)
         except ValueError:
-            self._fail(Failure.NOT_A_NUMBER, shown(value))
+            self.fail(Failure.NOT_A_NUMBER, shown(value))
             return NO_VALUE
 
     def attributes(self, message: ReceivedMessage) -> dict[str, Any] | None:
@@ -167,13 +171,13 @@ class MessageValue:
         try:
             found = value_at(self._json(message), self._attributes)
         except _UnusableError as err:
-            self._fail(err.failure, err.detail)
+            self.fail(err.failure, err.detail)
             return None
         except LookupError:
-            self._fail(Failure.MISSING_FIELD, "json_attributes_path")
+            self.fail(Failure.MISSING_FIELD, "json_attributes_path")
             return None
         if not isinstance(found, dict):
-            self._fail(Failure.ATTRIBUTES_NOT_OBJECT, shown(found))
+            self.fail(Failure.ATTRIBUTES_NOT_OBJECT, shown(found))
             return None
         return found
 
@@ -199,7 +203,8 @@ class MessageValue:
             raise _UnusableError(Failure.NOT_JSON, shown(message.text or message.type))
         return message.json
 
-    def _fail(self, failure: Failure, detail: str) -> None:
+    def fail(self, failure: Failure, detail: str) -> None:
+        """Count a failure; log the first of its kind."""
         self.failures[failure] += 1
         if self.failures[failure] == 1:
             _LOGGER.warning(
