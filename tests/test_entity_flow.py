@@ -6,6 +6,8 @@ when no message arrived, translated errors, reconfigure.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, SubentryFlowResult
@@ -18,6 +20,11 @@ from custom_components.websocket_client.const import DOMAIN
 from .helpers import EntryFactory, entity_subentry, state_of, wait_connected, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
+STRINGS: dict[str, Any] = json.loads(
+    (
+        Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
+    ).read_text()
+)
 TEMPERATURE = "sensor.living_room_temperature"
 READING = '{"type": "reading", "data": {"temperature": 21.5}}'
 SENSOR_OPTIONS: dict[str, Any] = {
@@ -28,6 +35,16 @@ SENSOR_OPTIONS: dict[str, Any] = {
     "expire_after": 0,
     "force_update": False,
 }
+
+
+def assert_translated(result: SubentryFlowResult) -> None:
+    """The form's step has a title, and a label and description for each field."""
+    assert result["type"] is FlowResultType.FORM
+    step = STRINGS["config_subentries"]["entity"]["step"][result["step_id"]]
+    assert step["title"]
+    # The value step shows the field list only when a JSON message was chosen.
+    assert fields_of(result) <= set(step.get("data", {}))
+    assert set(step.get("data_description", {})) == set(step.get("data", {}))
 
 
 def choices(result: SubentryFlowResult, field: str) -> list[Any]:
@@ -63,6 +80,7 @@ async def start(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
+    assert_translated(result)
     return await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"platform": "sensor", "name": "Temperature", **user}
     )
@@ -71,7 +89,8 @@ async def start(
 async def answer(
     hass: HomeAssistant, result: SubentryFlowResult, **user: Any
 ) -> SubentryFlowResult:
-    """Submit the current form."""
+    """Submit the current form, which is translated."""
+    assert_translated(result)
     return await hass.config_entries.subentries.async_configure(result["flow_id"], user)
 
 

@@ -272,3 +272,17 @@ async def test_subentries_added_and_removed_while_running(
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE) is None
     assert er.async_get(hass).async_get(TEMPERATURE) is None
+
+
+async def test_text_sensor_takes_the_whole_message(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """No path, no template, no device class: the text itself, cut to fit a state."""
+    entry = await add_entry(
+        subentries=[entity_subentry("Last line", "w1", match_regex="^line")]
+    )
+    await wait_connected(hass)
+    await push_all(hass, entry, ws_server, "line one", "other", "line " + "x" * 300)
+    assert state_of(hass, "sensor.living_room_last_line") == ("line " + "x" * 300)[:255]
+    await push_all(hass, entry, ws_server, '{"line": 1}', "line two")
+    assert state_of(hass, "sensor.living_room_last_line") == "line two"
