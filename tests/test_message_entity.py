@@ -249,12 +249,13 @@ async def test_enum_sensor_and_template(
     assert value_failures(hass, entry.entry_id) == {"l1": {"not_an_option": 1}}
 
 
-async def test_subentries_added_and_removed_while_running(
+async def test_subentries_added_changed_removed_without_a_reconnect(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
-    """A new subentry brings its entity, a removed one takes it away."""
+    """Entities follow their subentries; the connection and its messages stay."""
     entry = await add_entry()
     await wait_connected(hass)
+    await push_all(hass, entry, ws_server, reading(18))
     assert hass.states.get(TEMPERATURE) is None
     subentry = ConfigSubentry(
         data=MappingProxyType({"platform": "sensor", **READING}),
@@ -264,14 +265,31 @@ async def test_subentries_added_and_removed_while_running(
     )
     hass.config_entries.async_add_subentry(entry, subentry)
     await hass.async_block_till_done()
-    await wait_connected(hass)
     assert state_of(hass, TEMPERATURE) == STATE_UNKNOWN
     await push_all(hass, entry, ws_server, reading(19))
     assert state_of(hass, TEMPERATURE) == "19"
+
+    changed = {"platform": "sensor", **READING, "value_template": "{{ 42 }}"}
+    del changed["value_path"]
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data=changed, title="Answer"
+    )
+    await hass.async_block_till_done()
+    await push_all(hass, entry, ws_server, reading(20))
+    # The entity id stays; the name and the way to the value are new.
+    state = hass.states.get(TEMPERATURE)
+    assert state is not None
+    assert state.state == "42"
+    assert state.name == "Living room Answer"
+
     hass.config_entries.async_remove_subentry(entry, subentry.subentry_id)
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE) is None
     assert er.async_get(hass).async_get(TEMPERATURE) is None
+    assert value_failures(hass, entry.entry_id) == {}
+    # One connection all along, and the messages it received are still there.
+    assert entry.runtime_data.statistics.connects == 1
+    assert len(entry.runtime_data.recent_messages.newest_first()) == 3
 
 
 async def test_text_sensor_takes_the_whole_message(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
-
 from homeassistant.const import CONF_VERIFY_SSL, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
@@ -16,6 +13,7 @@ from .client import WebSocketClient, WebSocketClientConfigEntry
 from .connection import InvalidCACertificateError
 from .const import CONF_CA_CERT, DOMAIN
 from .message import async_forget_fanout
+from .message_entity import async_track_message_entities, message_entities
 from .options import connection_settings
 from .recorder_advice import async_watch_message_rate
 from .services import async_setup_services
@@ -24,7 +22,6 @@ from .session import (
     async_release_session,
     async_ssl_setting,
 )
-from .subentry import entity_subentries_of
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -61,30 +58,27 @@ async def async_setup_entry(
         ) from err
     client = WebSocketClient(hass, entry, session, connection_settings(entry, tls))
     entry.runtime_data = client
+    async_track_message_entities(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Not listen_once: removing a fired one-time listener on a later unload
     # logs an error; shutting down twice is harmless.
     entry.async_on_unload(
         hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, client.async_shutdown)
     )
-    updated = partial(_async_entry_updated, set_up=entity_subentries_of(entry))
-    entry.async_on_unload(entry.add_update_listener(updated))
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     entry.async_on_unload(async_watch_message_rate(hass, client))
     await client.async_start()
     return True
 
 
 async def _async_entry_updated(
-    hass: HomeAssistant, entry: WebSocketClientConfigEntry, *, set_up: dict[str, Any]
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> None:
-    """Apply changed options without a reload (data changes reload by their flows).
+    """Apply changed options and entity subentries without a reload.
 
-    An entity subentry added, changed or removed reloads the entry: its
-    entities are made anew from the subentries (`set_up`: as they were).
+    Data changes reload by their flows.
     """
-    if entity_subentries_of(entry) != set_up:
-        hass.config_entries.async_schedule_reload(entry.entry_id)
-        return
+    await message_entities(hass, entry.entry_id).async_follow(entry)
     await entry.runtime_data.async_apply_options()
 
 

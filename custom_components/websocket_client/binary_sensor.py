@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import WebSocketClient, WebSocketClientConfigEntry
 from .entity import WebSocketClientStatusEntity
-from .message_entity import MessageEntity, entity_subentries
+from .message_entity import MessageEntity, message_entities
 from .message_value import Failure, shown
 from .subentry import (
     CONF_PAYLOAD_OFF,
@@ -40,11 +40,9 @@ async def async_setup_entry(
     """Add the Connected binary sensor and the message binary sensors of an entry."""
     client = entry.runtime_data
     async_add_entities([ConnectedBinarySensor(client)])
-    for subentry in entity_subentries(entry.subentries, PLATFORM_BINARY_SENSOR):
-        async_add_entities(
-            [MessageBinarySensor(client, subentry)],
-            config_subentry_id=subentry.subentry_id,
-        )
+    message_entities(hass, entry.entry_id).add_platform(
+        client, PLATFORM_BINARY_SENSOR, MessageBinarySensor, async_add_entities
+    )
 
 
 class ConnectedBinarySensor(WebSocketClientStatusEntity, BinarySensorEntity):

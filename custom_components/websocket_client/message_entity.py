@@ -11,13 +11,13 @@ seconds without a wanted message; its last state comes back after a restart.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
@@ -28,19 +28,22 @@ from .const import DOMAIN
 from .entity import WebSocketClientEntity
 from .message import ReceivedMessage
 from .message_filter import filter_from_config
-from .message_value import NO_VALUE, Failure, MessageValue
+from .message_value import NO_VALUE, MessageValue
 from .subentry import (
     CONF_EXPIRE_AFTER,
     CONF_FORCE_UPDATE,
     CONF_PLATFORM,
     CONF_UNAVAILABLE_WHEN_DISCONNECTED,
     SUBENTRY_TYPE_ENTITY,
+    entity_subentries_of,
 )
 
-# Entry id → subentry id → the entity's failure counts, for diagnostics
-DATA_FAILURES: Final = HassKey[dict[str, dict[str, Counter[Failure]]]](
-    f"{DOMAIN}_value_failures"
+# Entry id → the entry's entities from messages
+DATA_MESSAGE_ENTITIES: Final = HassKey[dict[str, "MessageEntities"]](
+    f"{DOMAIN}_message_entities"
 )
+
+type EntityFactory = Callable[[WebSocketClient, ConfigSubentry], MessageEntity]
 
 
 def entity_subentries(
@@ -57,11 +60,82 @@ def entity_subentries(
 
 def value_failures(hass: HomeAssistant, entry_id: str) -> dict[str, dict[str, int]]:
     """Each loaded entity's failure counts by kind, by subentry id."""
-    failures = hass.data.get(DATA_FAILURES, {}).get(entry_id, {})
+    entities = hass.data.get(DATA_MESSAGE_ENTITIES, {}).get(entry_id)
+    if entities is None:
+        return {}
     return {
-        subentry_id: {kind.value: count for kind, count in counts.items()}
-        for subentry_id, counts in failures.items()
+        subentry_id: {kind.value: n for kind, n in entity.reader.failures.items()}
+        for subentry_id, entity in entities.live.items()
     }
+
+
+@callback
+def async_track_message_entities(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> MessageEntities:
+    """Follow an entry's entities from messages until it unloads."""
+    entities = hass.data.setdefault(DATA_MESSAGE_ENTITIES, {})
+    tracked = entities[entry.entry_id] = MessageEntities(entry)
+
+    @callback
+    def _forget() -> None:
+        if entities.get(entry.entry_id) is tracked:
+            del entities[entry.entry_id]
+
+    entry.async_on_unload(_forget)
+    return tracked
+
+
+def message_entities(hass: HomeAssistant, entry_id: str) -> MessageEntities:
+    """The entities from messages of a loaded entry."""
+    return hass.data[DATA_MESSAGE_ENTITIES][entry_id]
+
+
+class MessageEntities:
+    """An entry's entities from messages: live ones, how to add more, what from.
+
+    A subentry added or changed while the entry runs makes its entity (anew)
+    without a reload, so the connection and its recent messages stay. A
+    removed subentry's registry entry is removed by Home Assistant, and the
+    entity with it.
+    """
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        """Remember what the entities are made from."""
+        self.made_from = entity_subentries_of(entry)
+        self.live: dict[str, MessageEntity] = {}
+        self._adders: dict[str, Callable[[ConfigSubentry], None]] = {}
+
+    @callback
+    def add_platform(
+        self,
+        client: WebSocketClient,
+        platform: str,
+        factory: EntityFactory,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add a platform's entities, now and for subentries added later."""
+
+        def add(subentry: ConfigSubentry) -> None:
+            async_add_entities(
+                [factory(client, subentry)], config_subentry_id=subentry.subentry_id
+            )
+
+        self._adders[platform] = add
+        for subentry in entity_subentries(client.entry.subentries, platform):
+            add(subentry)
+
+    async def async_follow(self, entry: ConfigEntry) -> None:
+        """Make new entities for added or changed subentries."""
+        before, self.made_from = self.made_from, entity_subentries_of(entry)
+        for subentry_id, made in self.made_from.items():
+            if before.get(subentry_id) == made:
+                continue
+            if (old := self.live.get(subentry_id)) is not None:
+                await old.async_remove()
+            subentry = entry.subentries[subentry_id]
+            if add := self._adders.get(subentry.data.get(CONF_PLATFORM, "")):
+                add(subentry)
 
 
 class MessageEntity(WebSocketClientEntity, RestoreEntity):
@@ -93,10 +167,16 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         """Restore the last state, then follow messages and the connection."""
         await super().async_added_to_hass()
         await self.async_restore()
-        entry_id = self.client.entry.entry_id
-        failures = self.hass.data.setdefault(DATA_FAILURES, {})
-        failures.setdefault(entry_id, {})[self.subentry_id] = self.reader.failures
-        self.async_on_remove(self._forget_failures)
+        live = message_entities(self.hass, self.client.entry.entry_id).live
+        live[self.subentry_id] = self
+
+        @callback
+        def _gone() -> None:
+            # A changed subentry's new entity may already stand in its place.
+            if live.get(self.subentry_id) is self:
+                del live[self.subentry_id]
+
+        self.async_on_remove(_gone)
         self.async_on_remove(self.client.messages.subscribe(self._on_message))
         self.async_on_remove(self.client.status_listeners.add(self._write_if_changed))
         self.async_on_remove(self._stop_expiry)
@@ -173,11 +253,3 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         if self._cancel_expiry is not None:
             self._cancel_expiry()
             self._cancel_expiry = None
-
-    @callback
-    def _forget_failures(self) -> None:
-        failures = self.hass.data.get(DATA_FAILURES, {})
-        of_entry = failures.get(self.client.entry.entry_id, {})
-        of_entry.pop(self.subentry_id, None)
-        if not of_entry:
-            failures.pop(self.client.entry.entry_id, None)

@@ -33,7 +33,7 @@ from .client import WebSocketClient, WebSocketClientConfigEntry
 from .connection import EndReason
 from .const import ClientStatus
 from .entity import WebSocketClientEntity, WebSocketClientStatusEntity
-from .message_entity import MessageEntity, entity_subentries
+from .message_entity import MessageEntity, message_entities
 from .message_value import Failure, shown
 from .statistics import ClientStatistics
 from .subentry import (
@@ -143,10 +143,9 @@ async def async_setup_entry(
             ),
         ]
     )
-    for subentry in entity_subentries(entry.subentries, PLATFORM_SENSOR):
-        async_add_entities(
-            [MessageSensor(client, subentry)], config_subentry_id=subentry.subentry_id
-        )
+    message_entities(hass, entry.entry_id).add_platform(
+        client, PLATFORM_SENSOR, MessageSensor, async_add_entities
+    )
 
 
 class StatusSensor(WebSocketClientStatusEntity, SensorEntity):
