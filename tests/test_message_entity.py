@@ -195,6 +195,33 @@ async def test_restored_after_restart(
     assert state_of(hass, DOOR) == "on"
 
 
+async def test_a_restored_value_that_no_longer_fits_is_left_out(
+    hass: HomeAssistant, add_entry: EntryFactory
+) -> None:
+    """A text where a number is now needed, a former enum option: unknown."""
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (State(TEMPERATURE, "warm"), {"native_value": "warm"}),
+            (State("sensor.living_room_level", "mid"), {"native_value": "mid"}),
+        ],
+    )
+    level: dict[str, Any] = {
+        "device_class": "enum",
+        "options": ["low", "high"],
+        "value_path": "l",
+    }
+    await add_entry(
+        subentries=[
+            entity_subentry("Temperature", "t1", **READING),
+            entity_subentry("Level", "l1", **level),
+        ]
+    )
+    await wait_connected(hass)
+    assert state_of(hass, TEMPERATURE) == STATE_UNKNOWN
+    assert state_of(hass, "sensor.living_room_level") == STATE_UNKNOWN
+
+
 async def test_binary_sensor_on_off_and_neither(
     hass: HomeAssistant,
     ws_server: RecordingWebSocketServer,

@@ -34,7 +34,7 @@ from .connection import EndReason
 from .const import ClientStatus
 from .entity import WebSocketClientEntity, WebSocketClientStatusEntity
 from .message_entity import MessageEntity, message_entities
-from .message_value import Failure, shown
+from .message_value import Failure, as_number, shown
 from .statistics import ClientStatistics
 from .subentry import (
     CONF_DISPLAY_PRECISION,
@@ -235,12 +235,24 @@ class MessageSensor(MessageEntity, RestoreSensor):
         return (self._attr_native_value,)
 
     async def async_restore(self) -> None:
-        """The last value, if there was one."""
+        """The last value, if there was one and it suits the sensor's options.
+
+        A reconfigured sensor restores its former state too: one that no
+        longer fits (a text where a number is now needed) is left out.
+        """
         last_state = await self.async_get_last_state()
         last_data = await self.async_get_last_sensor_data()
         if last_state is None or last_data is None:
             return
         if last_state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
             return
-        self._attr_native_value = last_data.native_value
+        value = last_data.native_value
+        if self.numeric:
+            try:
+                value = as_number(value)
+            except ValueError:
+                return
+        elif self._enum_options is not None and value not in self._enum_options:
+            return
+        self._attr_native_value = value
         self.restored(last_state.last_updated)
