@@ -331,3 +331,30 @@ async def test_text_sensor_takes_the_whole_message(
     assert state_of(hass, "sensor.living_room_last_line") == ("line " + "x" * 300)[:255]
     await push_all(hass, entry, ws_server, '{"line": 1}', "line two")
     assert state_of(hass, "sensor.living_room_last_line") == "line two"
+
+
+async def test_a_refused_state_never_ends_the_connection(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """Not finite, or a state Home Assistant refuses: counted, still connected."""
+    # The flow offers no timestamp sensor: a text is no date for Home Assistant.
+    stamp = entity_subentry("Stamp", "s1", value_path="at", device_class="timestamp")
+    precise = entity_subentry(
+        "Precise", "p1", value_path="v", suggested_display_precision=1
+    )
+    entry = await add_entry(subentries=[stamp, precise])
+    await wait_connected(hass)
+    await push_all(hass, entry, ws_server, '{"at": "yesterday", "v": "nan"}')
+    await push_all(hass, entry, ws_server, '{"v": "2.25"}')
+    assert state_of(hass, "sensor.living_room_precise") == "2.25"
+    assert entry.runtime_data.statistics.connects == 1
+    failures = value_failures(hass, entry.entry_id)
+    assert failures["s1"] == {"not_written": 1, "missing_field": 1}
+    assert failures["p1"] == {"not_a_number": 1}
+    # A status change writes the refused state again: counted, not raised.
+    await ws_server.close_clients()
+    await wait_until(lambda: state_of(hass, CONNECTED) == "off")
+    await wait_connected(hass)
+    assert value_failures(hass, entry.entry_id)["s1"]["not_written"] >= 2

@@ -75,9 +75,11 @@ def test_numbers(value: object, number: float) -> None:
     assert as_number(value) == number
 
 
-@pytest.mark.parametrize("value", [True, "warm", None, [1], ""])
+@pytest.mark.parametrize(
+    "value", [True, "warm", None, [1], "", "nan", "inf", "1e400", float("nan")]
+)
 def test_not_numbers(value: object) -> None:
-    """Booleans, words, null and lists are not."""
+    """Booleans, words, null, lists and what is not finite are not."""
     with pytest.raises(ValueError, match=r"."):
         as_number(value)
 

@@ -45,8 +45,9 @@ def test_entity_subentries_with_title_and_data() -> None:
         ({"device_class": "temperature"}, True),
         ({"state_class": "measurement"}, True),
         ({"unit_of_measurement": "%"}, True),
+        ({"suggested_display_precision": 0}, True),
     ],
 )
 def test_numeric_sensors(config: dict[str, Any], numeric: bool) -> None:
-    """A number is needed with a numeric device class, a state class or a unit."""
+    """A number with a numeric device class, a state class, a unit or a precision."""
     assert is_numeric(config) is numeric

@@ -28,7 +28,7 @@ from .const import DOMAIN
 from .entity import WebSocketClientEntity
 from .message import ReceivedMessage
 from .message_filter import filter_from_config
-from .message_value import NO_VALUE, MessageValue
+from .message_value import NO_VALUE, Failure, MessageValue
 from .subentry import (
     CONF_EXPIRE_AFTER,
     CONF_FORCE_UPDATE,
@@ -217,6 +217,13 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
     def _on_message(self, message: ReceivedMessage) -> None:
         if not self._filter.matches(message):
             return
+        # Nothing an entity does may end the connection's receive loop.
+        try:
+            self._take(message)
+        except Exception as err:  # noqa: BLE001
+            self.reader.fail(Failure.NOT_WRITTEN, f"{type(err).__name__}: {err}")
+
+    def _take(self, message: ReceivedMessage) -> None:
         if self._expire_after > 0:
             self._expired = False
             self._expire_in(self._expire_after)
@@ -234,9 +241,15 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
     @callback
     def _write_if_changed(self) -> None:
         shown = self._shown()
-        if shown != self._written:
-            self._written = shown
+        if shown == self._written:
+            return
+        self._written = shown
+        # Also called on status changes and expiry: a state Home Assistant
+        # refuses is counted, never raised into the client.
+        try:
             self.async_write_ha_state()
+        except Exception as err:  # noqa: BLE001
+            self.reader.fail(Failure.NOT_WRITTEN, f"{type(err).__name__}: {err}")
 
     def _expire_in(self, delay: float) -> None:
         self._stop_expiry()

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Mapping
 from enum import StrEnum
 import logging
+import math
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
@@ -53,6 +54,8 @@ class Failure(StrEnum):
     # a binary sensor's value that is neither on nor off
     NOT_AN_OPTION = "not_an_option"
     NOT_ON_OR_OFF = "not_on_or_off"
+    # Home Assistant refused the state (a bug of ours; logged with its error)
+    NOT_WRITTEN = "not_written"
 
 
 class InvalidValueError(InvalidInputError):
@@ -93,17 +96,23 @@ def value_at(value: Any, parts: tuple[PathPart, ...]) -> Any:
 
 
 def as_number(value: Any) -> int | float:
-    """A number from a number or a text holding one. Raises ValueError."""
-    if isinstance(value, bool):
+    """A finite number from a number or a text holding one. Raises ValueError.
+
+    Home Assistant refuses to write NaN or infinity as a numeric state.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(value)
-    if isinstance(value, int | float):
-        return value
+    number: int | float
     if isinstance(value, str):
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
-            return float(value)
-    raise ValueError(value)
+            number = float(value)
+    else:
+        number = value
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def json_fields(value: Any, limit: int = MAX_FIELDS) -> list[tuple[str, Any]]:

@@ -62,10 +62,15 @@ TEXT_DEVICE_CLASSES: Final = frozenset(
 
 
 def is_numeric(config: Mapping[str, Any]) -> bool:
-    """Whether a sensor's state must be a number, as Home Assistant says."""
+    """Whether a sensor's state must be a number, as Home Assistant says.
+
+    Home Assistant expects a number with a state class, a unit, a display
+    precision or a device class other than enum, date and timestamp.
+    """
     device_class = config.get(CONF_DEVICE_CLASS)
     return bool(
         config.get(CONF_STATE_CLASS)
         or config.get(CONF_UNIT_OF_MEASUREMENT)
+        or config.get(CONF_DISPLAY_PRECISION) is not None
         or (device_class and device_class not in TEXT_DEVICE_CLASSES)
     )
