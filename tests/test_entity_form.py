@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+import json
+from pathlib import Path
+from typing import Any
+
 from homeassistant.core import HomeAssistant
 import pytest
+import voluptuous as vol
 
+from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.entity_form import (
+    binary_sensor_schema,
     checked_filter,
     checked_value,
     excerpt,
     field_choices,
     sensor_error,
+    sensor_schema,
 )
 from custom_components.websocket_client.message import ReceivedMessage, payload_size
 from custom_components.websocket_client.message_filter import InvalidFilterError
@@ -76,3 +85,26 @@ def test_checked_filter() -> None:
 def test_sensor_errors(options: dict[str, object], error: str | None) -> None:
     """Options go with the enumeration device class only, without a unit."""
     assert sensor_error(options) == error
+
+
+@pytest.mark.parametrize(
+    ("schema", "key"),
+    [
+        (sensor_schema, "device_class_sensor"),
+        (binary_sensor_schema, "device_class_binary_sensor"),
+    ],
+)
+def test_device_classes_offered_are_translated(
+    schema: Callable[[dict[str, Any]], vol.Schema], key: str
+) -> None:
+    """Every device class this Home Assistant offers has its label."""
+    strings = json.loads(
+        (
+            Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
+        ).read_text()
+    )
+    selector = {str(k): v for k, v in schema({}).schema.items()}["device_class"]
+    offered = set(selector.config["options"])
+    assert selector.config["translation_key"] == key
+    assert offered <= set(strings["selector"][key]["options"])
+    assert "timestamp" not in offered

@@ -194,7 +194,7 @@ def sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
         {
             vol.Optional(
                 CONF_DEVICE_CLASS, description=_suggested(CONF_DEVICE_CLASS, data)
-            ): _select(sorted(device_classes)),
+            ): _select(sorted(device_classes), "device_class_sensor"),
             vol.Optional(
                 CONF_STATE_CLASS, description=_suggested(CONF_STATE_CLASS, data)
             ): _select(state_classes, "state_class"),
@@ -227,7 +227,7 @@ def binary_sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
         {
             vol.Optional(
                 CONF_DEVICE_CLASS, description=_suggested(CONF_DEVICE_CLASS, data)
-            ): _select(device_classes),
+            ): _select(device_classes, "device_class_binary_sensor"),
             vol.Required(
                 CONF_PAYLOAD_ON, default=data.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)
             ): _TEXT,
