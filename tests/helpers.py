@@ -284,6 +284,13 @@ def timestamps_as_any(*, data: SerializableData, path: PropertyPath) -> Any:
     return data
 
 
+def release_neutral(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots valid for both releases, connect times as ANY."""
+    return snapshot.with_defaults(
+        exclude=_not_in_every_release, matcher=timestamps_as_any
+    )
+
+
 async def snapshot_connected_platform(
     hass: HomeAssistant,
     add_entry: EntryFactory,

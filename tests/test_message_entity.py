@@ -19,13 +19,17 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.websocket_client.message_entity import value_failures
 
 from .helpers import (
     CONNECTED,
+    SNAPSHOT_ENTRY_ID,
     EntryFactory,
+    device_of,
     entity_subentry,
+    release_neutral,
     state_of,
     wait_connected,
     wait_until,
@@ -358,3 +362,44 @@ async def test_a_refused_state_never_ends_the_connection(
     await wait_until(lambda: state_of(hass, CONNECTED) == "off")
     await wait_connected(hass)
     assert value_failures(hass, entry.entry_id)["s1"]["not_written"] >= 2
+
+
+async def test_snapshot(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """A sensor and a binary sensor from messages: registry entries and states."""
+    door = entity_subentry(
+        "Door", "d1", "binary_sensor", value_path="door", device_class="door"
+    )
+    entry = await add_entry(
+        entry_id=SNAPSHOT_ENTRY_ID,
+        subentries=[entity_subentry("Temperature", "t1", **READING), door],
+    )
+    await wait_connected(hass)
+    await push_all(hass, entry, ws_server, reading(21.5), '{"door": "on"}')
+    registry = er.async_get(hass)
+    for entity_id in (TEMPERATURE, DOOR):
+        registered = registry.async_get(entity_id)
+        assert registered is not None
+        # Registry options differ between releases (2026.2 adds a sensor's
+        # display precision of its own): the fields that are ours.
+        ours = {
+            field: getattr(registered, field)
+            for field in (
+                "config_subentry_id",
+                "unique_id",
+                "original_name",
+                "original_device_class",
+                "unit_of_measurement",
+                "capabilities",
+                "entity_category",
+            )
+        }
+        assert ours == snapshot(name=f"{entity_id}-entry")
+        assert registered.device_id == device_of(hass, entry)
+        assert hass.states.get(entity_id) == release_neutral(snapshot)(
+            name=f"{entity_id}-state"
+        )
