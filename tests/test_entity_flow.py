@@ -222,18 +222,29 @@ async def test_reconfigure_edits_the_same_fields(
         subentries=[entity_subentry("Temperature", "t1", **saved, **SENSOR_OPTIONS)]
     )
     await wait_connected(hass)
+    await ws_server.push_text('{"type": "reading", "data": {"outside": 3}}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, "entity"),
         context={"source": "reconfigure", "subentry_id": "t1"},
     )
     assert result["step_id"] == "name"
     result = await answer(hass, result, name="Outside")
+    assert result["step_id"] == "message"
+    result = await answer(hass, result, message="0")
     assert result["step_id"] == "value"
     schema = result["data_schema"]
     assert schema is not None
-    suggested = {str(key): key.description["suggested_value"] for key in schema.schema}
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if key.description
+    }
     assert suggested["value_path"] == "data.temperature"
-    result = await answer(hass, result, value_path="data.outside")
+    # The frontend sends the path as shown; the field chosen now wins.
+    result = await answer(
+        hass, result, field="data.outside", value_path="data.temperature"
+    )
     result = await answer(hass, result, match={"type": "reading"})
     result = await answer(hass, result, **SENSOR_OPTIONS)
     result = await answer(hass, result)

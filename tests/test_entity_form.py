@@ -48,10 +48,9 @@ def test_field_choices_only_for_json() -> None:
 
 
 async def test_checked_value(hass: HomeAssistant) -> None:
-    """A typed path wins over the field; stripped; refused when wrong."""
-    assert checked_value(hass, {"field": "a", "value_path": " b "}) == {
-        "value_path": "b"
-    }
+    """A chosen field wins over the path; stripped; refused when wrong."""
+    assert checked_value(hass, {"field": "a", "value_path": "b"}) == {"value_path": "a"}
+    assert checked_value(hass, {"value_path": " b "}) == {"value_path": "b"}
     assert checked_value(hass, {"field": "a", "json_attributes_path": "c"}) == {
         "value_path": "a",
         "json_attributes_path": "c",

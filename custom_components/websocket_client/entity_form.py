@@ -267,10 +267,11 @@ def message_schema(recent: list[RecentMessage]) -> vol.Schema:
 def checked_value(hass: HomeAssistant, user_input: Mapping[str, Any]) -> dict[str, Any]:
     """The value settings of the value step. Raises InvalidValueError.
 
-    A typed path wins over a chosen field; a path and a template together
-    are refused (which one would count?).
+    A chosen field wins over the path (which shows the saved one when
+    reconfiguring); a path and a template together are refused (which one
+    would count?).
     """
-    path = user_input.get(CONF_VALUE_PATH) or user_input.get(CONF_FIELD)
+    path = user_input.get(CONF_FIELD) or user_input.get(CONF_VALUE_PATH)
     template = user_input.get(CONF_VALUE_TEMPLATE)
     if path and template:
         raise InvalidValueError("path_and_template")
