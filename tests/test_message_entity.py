@@ -403,3 +403,27 @@ async def test_snapshot(
         assert hass.states.get(entity_id) == release_neutral(snapshot)(
             name=f"{entity_id}-state"
         )
+
+
+async def test_unusable_settings_leave_out_only_their_entity(
+    hass: HomeAssistant,
+    add_entry: EntryFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bad pattern, path or device class: that entity is missing, logged."""
+    await add_entry(
+        subentries=[
+            entity_subentry("Bad pattern", "b1", match_regex="("),
+            entity_subentry("Bad path", "b2", value_path="a..b"),
+            entity_subentry("Bad class", "b3", "binary_sensor", device_class="x"),
+            entity_subentry("Temperature", "t1", **READING),
+        ]
+    )
+    await wait_connected(hass)
+    assert state_of(hass, TEMPERATURE) == STATE_UNKNOWN
+    assert state_of(hass, CONNECTED) == "on"
+    for name in ("bad_pattern", "bad_path"):
+        assert hass.states.get(f"sensor.living_room_{name}") is None
+    assert hass.states.get("binary_sensor.living_room_bad_class") is None
+    logged = [r.getMessage() for r in caplog.records if "not created" in r.getMessage()]
+    assert len(logged) == 3

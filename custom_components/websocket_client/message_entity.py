@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+import logging
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
@@ -37,6 +38,8 @@ from .subentry import (
     SUBENTRY_TYPE_ENTITY,
     entity_subentries_of,
 )
+
+_LOGGER = logging.getLogger(__name__)
 
 # Entry id → the entry's entities from messages
 DATA_MESSAGE_ENTITIES: Final = HassKey[dict[str, "MessageEntities"]](
@@ -117,9 +120,20 @@ class MessageEntities:
         """Add a platform's entities, now and for subentries added later."""
 
         def add(subentry: ConfigSubentry) -> None:
-            async_add_entities(
-                [factory(client, subentry)], config_subentry_id=subentry.subentry_id
-            )
+            # Settings the flow would refuse (edited by hand, or from a newer
+            # version) leave out this entity, not the platform's others.
+            try:
+                entity = factory(client, subentry)
+            except ValueError as err:
+                _LOGGER.error(
+                    "%s: the entity %s is not created, its settings cannot be"
+                    " used (%s); reconfigure it",
+                    client.name,
+                    subentry.title,
+                    err,
+                )
+                return
+            async_add_entities([entity], config_subentry_id=subentry.subentry_id)
 
         self._adders[platform] = add
         for subentry in entity_subentries(client.entry.subentries, platform):
