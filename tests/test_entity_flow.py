@@ -255,3 +255,24 @@ async def test_reconfigure_edits_the_same_fields(
     assert subentry.data["value_path"] == "data.outside"
     assert subentry.data["match"] == {"type": "reading"}
     assert entry.domain == DOMAIN
+
+
+async def test_type_it_yourself_although_messages_arrived(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """None of the messages: no field list, the path typed, the preview from them."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text('{"level": 3}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    result = await start(hass, entry, name="Level")
+    result = await answer(hass, result, message="type_it")
+    assert result["step_id"] == "value"
+    assert "field" not in fields_of(result)
+    assert shown_in(result)["message"] == "—"
+    result = await answer(hass, result, value_path="level")
+    result = await answer(hass, result)
+    without_class = {k: v for k, v in SENSOR_OPTIONS.items() if k != "device_class"}
+    result = await answer(hass, result, **without_class)
+    assert result["step_id"] == "preview"
+    assert shown_in(result)["value"] == "3"

@@ -8,6 +8,7 @@ removed while the entry runs.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -15,6 +16,7 @@ from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
@@ -141,7 +143,7 @@ async def test_expire_after(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
     """Unavailable until a message comes and again after expire_after without one."""
-    config: dict[str, Any] = {**READING, "expire_after": 0.2}
+    config: dict[str, Any] = {**READING, "expire_after": 1}
     entry = await add_entry(subentries=[entity_subentry("Temperature", "t1", **config)])
     await wait_connected(hass)
     assert state_of(hass, TEMPERATURE) == STATE_UNAVAILABLE
@@ -427,3 +429,30 @@ async def test_unusable_settings_leave_out_only_their_entity(
     assert hass.states.get("binary_sensor.living_room_bad_class") is None
     logged = [r.getMessage() for r in caplog.records if "not created" in r.getMessage()]
     assert len(logged) == 3
+
+
+async def test_a_restored_value_expires_in_what_is_left_of_expire_after(
+    hass: HomeAssistant, add_entry: EntryFactory
+) -> None:
+    """Younger than expire_after: shown, then expired; older: unavailable at once."""
+    now = dt_util.utcnow()
+    fresh = State(TEMPERATURE, "18.5", last_updated=now - timedelta(seconds=0.1))
+    stale = State("sensor.living_room_old", "17", last_updated=now - timedelta(hours=2))
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (fresh, {"native_value": 18.5, "native_unit_of_measurement": "°C"}),
+            (stale, {"native_value": 17, "native_unit_of_measurement": "°C"}),
+        ],
+    )
+    config: dict[str, Any] = {**READING, "expire_after": 2}
+    await add_entry(
+        subentries=[
+            entity_subentry("Temperature", "t1", **config),
+            entity_subentry("Old", "o1", **config),
+        ]
+    )
+    await wait_connected(hass)
+    assert state_of(hass, TEMPERATURE) == "18.5"
+    assert state_of(hass, "sensor.living_room_old") == STATE_UNAVAILABLE
+    await wait_until(lambda: state_of(hass, TEMPERATURE) == STATE_UNAVAILABLE)
