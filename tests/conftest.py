@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryDataWithId
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -191,11 +191,13 @@ async def add_entry(
         options: dict[str, Any] | None = None,
         title: str = "Living room",
         entry_id: str | None = None,
+        subentries: list[ConfigSubentryDataWithId] | None = None,
         **data: Any,
     ) -> MockConfigEntry:
         entry = MockConfigEntry(
             domain=DOMAIN,
             entry_id=entry_id,
+            subentries_data=subentries,
             title=title,
             data=entry_data(url or ws_server.url, decision=decision, **data),
             options={CONF_RETRY_INTERVAL: 0.1, **(options or {})},

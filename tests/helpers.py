@@ -20,6 +20,7 @@ from homeassistant.auth.models import User
 from homeassistant.components.persistent_notification import (
     _async_get_or_create_notifications,
 )
+from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.const import CONF_URL, EVENT_STATE_CHANGED, STATE_ON, Platform
 from homeassistant.core import (
     Context,
@@ -303,6 +304,13 @@ def timestamps_as_any(*, data: SerializableData, path: PropertyPath) -> Any:
     return data
 
 
+def release_neutral(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots valid for both releases, connect times as ANY."""
+    return snapshot.with_defaults(
+        exclude=_not_in_every_release, matcher=timestamps_as_any
+    )
+
+
 async def snapshot_connected_platform(
     hass: HomeAssistant,
     add_entry: EntryFactory,
@@ -335,3 +343,16 @@ def submitted_options(**protocol: Any) -> dict[str, Any]:
     assert submitted["protocol"] == {"on_connect_timeout": 10, "keepalive_interval": 0}
     submitted["protocol"] |= protocol
     return submitted
+
+
+def entity_subentry(
+    title: str, subentry_id: str, platform: str = "sensor", **data: Any
+) -> ConfigSubentryDataWithId:
+    """An entity subentry as the Add entity flow stores it."""
+    return ConfigSubentryDataWithId(
+        data={"platform": platform, **data},
+        subentry_id=subentry_id,
+        subentry_type="entity",
+        title=title,
+        unique_id=None,
+    )

@@ -14,7 +14,13 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.types import PropertyPath, SerializableData
 
-from .helpers import EntryFactory, timestamps_as_any, wait_connected, wait_until
+from .helpers import (
+    EntryFactory,
+    entity_subentry,
+    timestamps_as_any,
+    wait_connected,
+    wait_until,
+)
 from .servers.certificates import CertificateSet
 from .servers.ws_server import RecordingWebSocketServer
 
@@ -79,3 +85,28 @@ async def test_diagnostics_hold_no_secrets(
     )
     assert diagnostics["status"] == "connected"
     assert diagnostics["connection"]["tls"] == "custom CA"
+
+
+async def test_entities_from_messages_with_their_failures(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """Each entity subentry with its settings and its failure counts."""
+    data = {"value_path": "temperature", "unit_of_measurement": "°C"}
+    entry = await add_entry(subentries=[entity_subentry("Temperature", "t1", **data)])
+    await wait_connected(hass)
+    await ws_server.push_text('{"temperature": "warm"}')
+    await ws_server.push_text("hello")
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 2)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["entities_from_messages"] == [
+        {
+            "subentry_id": "t1",
+            "subentry_type": "entity",
+            "title": "Temperature",
+            "data": {"platform": "sensor", **data},
+            "value_failures": {"not_a_number": 1, "not_json": 1},
+        }
+    ]

@@ -24,6 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         | {"advanced"}
         | {"message", "message_filter", "consent", "session", "device"}
         | {"repair_issues", "listeners", "statistics", "outage_log"}
+        | {"recent_messages", "message_value", "subentry", "entity_form"}
     ),
     # What the client is made of
     frozenset({"bus", "request", "sender"}),
@@ -34,6 +35,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Subscribers of the fan-out, platforms, actions, flows
     frozenset(
         {"entity", "event", "sensor", "binary_sensor", "switch", "button"}
+        | {"message_entity", "entity_flow"}
         | {"trigger", "device_trigger", "device_condition", "device_action"}
         | {"services", "recorder_advice", "repairs", "diagnostics", "config_flow"}
         | {"__init__"}

@@ -13,6 +13,7 @@ from .client import WebSocketClient, WebSocketClientConfigEntry
 from .connection import InvalidCACertificateError
 from .const import CONF_CA_CERT, DOMAIN
 from .message import async_forget_fanout
+from .message_entity import async_track_message_entities, message_entities
 from .options import connection_settings
 from .recorder_advice import async_watch_message_rate
 from .services import async_setup_services
@@ -57,6 +58,7 @@ async def async_setup_entry(
         ) from err
     client = WebSocketClient(hass, entry, session, connection_settings(entry, tls))
     entry.runtime_data = client
+    async_track_message_entities(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Not listen_once: removing a fired one-time listener on a later unload
     # logs an error; shutting down twice is harmless.
@@ -72,7 +74,11 @@ async def async_setup_entry(
 async def _async_entry_updated(
     hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> None:
-    """Apply changed options without a reload (data changes reload by their flows)."""
+    """Apply changed options and entity subentries without a reload.
+
+    Data changes reload by their flows.
+    """
+    await message_entities(hass, entry.entry_id).async_follow(entry)
     await entry.runtime_data.async_apply_options()
 
 

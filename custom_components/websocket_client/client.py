@@ -3,7 +3,7 @@
 The client owns the entry's connection, starts it only when consent and the
 Connection switch allow it (`_start_if_allowed`, the single gate in front of
 the network), applies changed options, and turns what the connection reports
-into statistics, bus events and received messages on the entry's fan-out.
+into statistics, bus events, recent messages and messages on the fan-out.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from .message import ReceivedMessage, async_fanout, payload_size
 from .message_filter import MessageFilter
 from .options import connection_settings, needs_reconnect
 from .outage_log import OutageLog
+from .recent_messages import RecentMessages
 from .request import PendingRequests, RequestIds
 from .sender import Sender
 from .statistics import ClientStatistics
@@ -62,6 +63,7 @@ class WebSocketClient:
         self.statistics = ClientStatistics(hass.loop)
         self.status_listeners = Listeners()
         self.messages = async_fanout(hass, entry.entry_id)
+        self.recent_messages = RecentMessages()  # for the entity flow; memory only
         self._options = dict(entry.options)
         self._shut_down = False  # for good: the entry or Home Assistant goes away
         self._outages = OutageLog(self.name, self.masked_url, self.statistics)
@@ -116,9 +118,8 @@ class WebSocketClient:
 
     def _start_if_allowed(self) -> None:
         # The single gate in front of the network: nothing connects without it.
-        approved = (
-            consent.current_decision(self.entry) is consent.ConsentDecision.APPROVED
-        )
+        decision = consent.current_decision(self.entry)
+        approved = decision is consent.ConsentDecision.APPROVED
         if approved and self.connection_enabled and not self._shut_down:
             self._connection.start()
 
@@ -189,6 +190,7 @@ class WebSocketClient:
         await self._connection.stop(CLOSE_GOING_AWAY)
         self.statistics.cancel()
         self._message_events.stop()
+        self.recent_messages.clear()
 
     async def async_send(self, payload: str | bytes, *, queue: bool = False) -> None:
         """Send now (NotConnectedError when down) or queue (OutboxFullError)."""
@@ -238,11 +240,10 @@ class WebSocketClient:
         self.statistics.set_round_trip(round_trip)
 
     def message_received(self, payload: str | bytes) -> None:
-        """Hand a received message to every subscriber."""
+        """Keep a received message among the recent ones; hand it to subscribers."""
         self.statistics.count_received()
+        size = payload_size(payload)
+        message = ReceivedMessage(self.entry.entry_id, self.name, payload, size)
+        self.recent_messages.add(message)
         if self.messages:
-            self.messages.publish(
-                ReceivedMessage(
-                    self.entry.entry_id, self.name, payload, payload_size(payload)
-                )
-            )
+            self.messages.publish(message)

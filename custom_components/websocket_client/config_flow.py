@@ -15,6 +15,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlow,
 )
 from homeassistant.const import CONF_HEADERS, CONF_NAME, CONF_URL, CONF_VERIFY_SSL
@@ -53,6 +54,7 @@ from .const import (
     CONF_HANDLING_USER,
     DOMAIN,
 )
+from .entity_flow import EntitySubentryFlow
 from .options import (
     CONF_RETRY_INTERVAL,
     OPTIONS,
@@ -69,6 +71,7 @@ from .options_form import (
     with_section_errors,
 )
 from .session import async_ssl_setting
+from .subentry import SUBENTRY_TYPE_ENTITY
 
 MIN_ACCESS_REASON_LENGTH: Final = 10
 RETRY_INTERVAL = OPTIONS_BY_KEY[CONF_RETRY_INTERVAL]
@@ -113,6 +116,14 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
         """The options of a connection."""
         return WebSocketClientOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Add entity: one entity fed by messages per subentry."""
+        return {SUBENTRY_TYPE_ENTITY: EntitySubentryFlow}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None

@@ -1,4 +1,8 @@
-"""Diagnostics download: settings, consent and statistics, with secrets redacted."""
+"""Diagnostics download: settings, consent and statistics, with secrets redacted.
+
+Entity subentries come whole (a path, a template, a filter: no secrets), with
+each loaded entity's count of messages that gave no usable value, by kind.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from homeassistant.core import HomeAssistant
 from .client import WebSocketClientConfigEntry
 from .connection import MASK, ConnectionSettings, mask_headers, mask_url
 from .const import CONF_CA_CERT
+from .message_entity import value_failures
 from .options import redacted_options
 
 
@@ -37,6 +42,7 @@ async def async_get_config_entry_diagnostics(
             "data": redact_entry_data(dict(entry.data)),
             "options": redacted_options(entry.options),
         },
+        "entities_from_messages": _entities(hass, entry),
         "status": client.status.value,
         "connection": _connection(client.masked_url, client.settings),
         "statistics": {
@@ -52,6 +58,23 @@ async def async_get_config_entry_diagnostics(
             "queued_messages": client.queued_messages,
         },
     }
+
+
+def _entities(
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+) -> list[dict[str, Any]]:
+    """Each entity subentry: its settings and its entity's failure counts."""
+    failures = value_failures(hass, entry.entry_id)
+    return [
+        {
+            "subentry_id": subentry.subentry_id,
+            "subentry_type": subentry.subentry_type,
+            "title": subentry.title,
+            "data": dict(subentry.data),
+            "value_failures": failures.get(subentry.subentry_id),
+        }
+        for subentry in entry.subentries.values()
+    ]
 
 
 def _connection(masked_url: str, settings: ConnectionSettings) -> dict[str, Any]:

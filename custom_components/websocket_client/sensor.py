@@ -1,4 +1,7 @@
-"""Sensors: the Status enum and the connection's diagnostic statistics."""
+"""Sensors: Status, the connection's statistics, and those fed by messages.
+
+One message sensor per entity subentry of the platform (message_entity).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,21 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import (
+    CONF_DEVICE_CLASS,
+    CONF_UNIT_OF_MEASUREMENT,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+    UnitOfTime,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -21,7 +33,16 @@ from .client import WebSocketClient, WebSocketClientConfigEntry
 from .connection import EndReason
 from .const import ClientStatus
 from .entity import WebSocketClientEntity, WebSocketClientStatusEntity
+from .message_entity import MessageEntity, message_entities
+from .message_value import Failure, as_number, shown
 from .statistics import ClientStatistics
+from .subentry import (
+    CONF_DISPLAY_PRECISION,
+    CONF_OPTIONS,
+    CONF_STATE_CLASS,
+    PLATFORM_SENSOR,
+    is_numeric,
+)
 
 # Pushed by the connection; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
@@ -111,7 +132,7 @@ async def async_setup_entry(
     entry: WebSocketClientConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the Status sensor and the diagnostic sensors of an entry."""
+    """Add the Status, diagnostic and message sensors of an entry."""
     client = entry.runtime_data
     async_add_entities(
         [
@@ -121,6 +142,9 @@ async def async_setup_entry(
                 for description in STATISTIC_SENSORS
             ),
         ]
+    )
+    message_entities(hass, entry.entry_id).add_platform(
+        client, PLATFORM_SENSOR, MessageSensor, async_add_entities
     )
 
 
@@ -170,3 +194,65 @@ class StatisticSensor(WebSocketClientEntity, SensorEntity):
         if (attributes_fn := self.entity_description.attributes_fn) is None:
             return None
         return attributes_fn(self.client.statistics)
+
+
+# A state is at most this long
+MAX_STATE = 255
+
+
+class MessageSensor(MessageEntity, RestoreSensor):
+    """A sensor whose value comes from received messages."""
+
+    def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
+        """Take the sensor options of a subentry."""
+        config = subentry.data
+        self.numeric = is_numeric(config)
+        super().__init__(client, subentry)
+        if device_class := config.get(CONF_DEVICE_CLASS):
+            self._attr_device_class = SensorDeviceClass(device_class)
+        if state_class := config.get(CONF_STATE_CLASS):
+            self._attr_state_class = SensorStateClass(state_class)
+        self._attr_native_unit_of_measurement = config.get(CONF_UNIT_OF_MEASUREMENT)
+        self._attr_suggested_display_precision = config.get(CONF_DISPLAY_PRECISION)
+        self._enum_options: list[str] | None = None
+        if config.get(CONF_DEVICE_CLASS) == SensorDeviceClass.ENUM:
+            self._enum_options = list(config.get(CONF_OPTIONS) or [])
+            self._attr_options = self._enum_options
+
+    def apply_value(self, value: Any) -> bool:
+        """A number, an option of an enum sensor, or a text (cut to fit)."""
+        if not self.numeric:
+            value = value if isinstance(value, str) else shown(value, MAX_STATE)
+            value = value[:MAX_STATE]
+        if self._enum_options is not None and value not in self._enum_options:
+            self.reader.fail(Failure.NOT_AN_OPTION, shown(value))
+            return False
+        self._attr_native_value = value
+        return True
+
+    def state_key(self) -> tuple[Any, ...]:
+        """The value."""
+        return (self._attr_native_value,)
+
+    async def async_restore(self) -> None:
+        """The last value, if there was one and it suits the sensor's options.
+
+        A reconfigured sensor restores its former state too: one that no
+        longer fits (a text where a number is now needed) is left out.
+        """
+        last_state = await self.async_get_last_state()
+        last_data = await self.async_get_last_sensor_data()
+        if last_state is None or last_data is None:
+            return
+        if last_state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return
+        value = last_data.native_value
+        if self.numeric:
+            try:
+                value = as_number(value)
+            except ValueError:
+                return
+        elif self._enum_options is not None and value not in self._enum_options:
+            return
+        self._attr_native_value = value
+        self.restored(last_state.last_updated)

@@ -1,0 +1,306 @@
+"""The forms of the Add entity flow (entity_flow): schemas, choices, checks.
+
+Each form shows what the subentry holds (subentry.py) as suggested values, so
+reconfiguring shows the same fields filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import CONF_DEVICE_CLASS, CONF_NAME, CONF_UNIT_OF_MEASUREMENT
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .const import ATTR_MATCH, ATTR_MATCH_REGEX
+from .message import ReceivedMessage
+from .message_filter import filter_from_config
+from .message_value import (
+    CONF_ATTRIBUTES_PATH,
+    CONF_VALUE_PATH,
+    CONF_VALUE_TEMPLATE,
+    InvalidValueError,
+    check_template,
+    json_fields,
+    parse_path,
+    shown,
+)
+from .recent_messages import RecentMessage
+from .subentry import (
+    CONF_DISPLAY_PRECISION,
+    CONF_EXPIRE_AFTER,
+    CONF_FORCE_UPDATE,
+    CONF_OPTIONS,
+    CONF_PAYLOAD_OFF,
+    CONF_PAYLOAD_ON,
+    CONF_PLATFORM,
+    CONF_STATE_CLASS,
+    CONF_UNAVAILABLE_WHEN_DISCONNECTED,
+    DEFAULT_PAYLOAD_OFF,
+    DEFAULT_PAYLOAD_ON,
+    ENTITY_PLATFORMS,
+    PLATFORM_SENSOR,
+    TEXT_DEVICE_CLASSES,
+    is_numeric,
+)
+
+CONF_MESSAGE: Final = "message"
+CONF_FIELD: Final = "field"
+# The message choice "none: I type the path or template myself"
+TYPE_IT: Final = "type_it"
+EXCERPT: Final = 60
+# Keys each step owns: a reconfigured step drops what the user emptied
+VALUE_KEYS: Final = (CONF_VALUE_PATH, CONF_VALUE_TEMPLATE, CONF_ATTRIBUTES_PATH)
+FILTER_KEYS: Final = (ATTR_MATCH, ATTR_MATCH_REGEX)
+SENSOR_KEYS: Final = (
+    CONF_DEVICE_CLASS,
+    CONF_STATE_CLASS,
+    CONF_UNIT_OF_MEASUREMENT,
+    CONF_DISPLAY_PRECISION,
+    CONF_OPTIONS,
+)
+BINARY_SENSOR_KEYS: Final = (CONF_DEVICE_CLASS, CONF_PAYLOAD_ON, CONF_PAYLOAD_OFF)
+AVAILABILITY_KEYS: Final = (
+    CONF_UNAVAILABLE_WHEN_DISCONNECTED,
+    CONF_EXPIRE_AFTER,
+    CONF_FORCE_UPDATE,
+)
+
+_TEXT = selector.TextSelector()
+# Text, not a template selector: that one refuses a bad template in the schema,
+# in English; the value step refuses it with the translated invalid_template.
+_TEMPLATE = selector.TextSelector(selector.TextSelectorConfig(multiline=True))
+
+
+def _select(
+    options: list[str] | list[selector.SelectOptionDict],
+    translation_key: str | None = None,
+    *,
+    mode: selector.SelectSelectorMode = selector.SelectSelectorMode.DROPDOWN,
+    free: bool = False,
+) -> selector.SelectSelector:
+    """A select; `free`: several values, typed ones too (enum options)."""
+    config = selector.SelectSelectorConfig(
+        options=options, mode=mode, multiple=free, custom_value=free
+    )
+    if translation_key is not None:
+        config["translation_key"] = translation_key
+    return selector.SelectSelector(config)
+
+
+def excerpt(message: ReceivedMessage) -> str:
+    """A message in a few characters: its text, or the size of a binary one."""
+    if message.text is None:
+        return f"binary, {message.size} bytes"
+    text = " ".join(message.text.split())
+    return text if len(text) <= EXCERPT else f"{text[: EXCERPT - 1]}…"
+
+
+def message_choice(index: int, recent: RecentMessage) -> selector.SelectOptionDict:
+    """One recent message in the list: time received and an excerpt."""
+    received = dt_util.as_local(recent.received).strftime("%H:%M:%S")
+    label = f"{received} · {excerpt(recent.message)}"
+    return selector.SelectOptionDict(value=str(index), label=label)
+
+
+def field_choices(message: ReceivedMessage | None) -> list[selector.SelectOptionDict]:
+    """The fields of a JSON message as `path = value`."""
+    if message is None or not message.is_json:
+        return []
+    return [
+        selector.SelectOptionDict(value=path, label=f"{path} = {shown(value)}")
+        for path, value in json_fields(message.json)
+    ]
+
+
+def _suggested(key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    return {"suggested_value": data.get(key)}
+
+
+def value_schema(
+    data: Mapping[str, Any], fields: list[selector.SelectOptionDict]
+) -> vol.Schema:
+    """The value step: a field of the message, a path or a template; attributes."""
+    schema: dict[vol.Marker, Any] = {}
+    if fields:
+        schema[vol.Optional(CONF_FIELD)] = _select(fields)
+    schema[
+        vol.Optional(CONF_VALUE_PATH, description=_suggested(CONF_VALUE_PATH, data))
+    ] = _TEXT
+    schema[
+        vol.Optional(
+            CONF_VALUE_TEMPLATE, description=_suggested(CONF_VALUE_TEMPLATE, data)
+        )
+    ] = _TEMPLATE
+    schema[
+        vol.Optional(
+            CONF_ATTRIBUTES_PATH, description=_suggested(CONF_ATTRIBUTES_PATH, data)
+        )
+    ] = _TEXT
+    return vol.Schema(schema)
+
+
+def filter_schema(data: Mapping[str, Any]) -> vol.Schema:
+    """Which messages feed the entity: a JSON subset or a text pattern."""
+    return vol.Schema(
+        {
+            vol.Optional(ATTR_MATCH, description=_suggested(ATTR_MATCH, data)): (
+                selector.ObjectSelector()
+            ),
+            vol.Optional(
+                ATTR_MATCH_REGEX, description=_suggested(ATTR_MATCH_REGEX, data)
+            ): _TEXT,
+        }
+    )
+
+
+def _availability(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    return {
+        vol.Required(
+            CONF_UNAVAILABLE_WHEN_DISCONNECTED,
+            default=data.get(CONF_UNAVAILABLE_WHEN_DISCONNECTED, True),
+        ): selector.BooleanSelector(),
+        vol.Required(CONF_EXPIRE_AFTER, default=data.get(CONF_EXPIRE_AFTER, 0)): (
+            selector.NumberSelector(
+                selector.NumberSelectorConfig(
+                    min=0,
+                    max=86400,
+                    mode=selector.NumberSelectorMode.BOX,
+                    unit_of_measurement="s",
+                )
+            )
+        ),
+        vol.Required(CONF_FORCE_UPDATE, default=data.get(CONF_FORCE_UPDATE, False)): (
+            selector.BooleanSelector()
+        ),
+    }
+
+
+def sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
+    """Sensor options, then availability."""
+    device_classes = [
+        device_class.value
+        for device_class in SensorDeviceClass
+        if device_class is SensorDeviceClass.ENUM
+        or device_class not in TEXT_DEVICE_CLASSES
+    ]
+    state_classes = [state_class.value for state_class in SensorStateClass]
+    return vol.Schema(
+        {
+            vol.Optional(
+                CONF_DEVICE_CLASS, description=_suggested(CONF_DEVICE_CLASS, data)
+            ): _select(sorted(device_classes), "device_class_sensor"),
+            vol.Optional(
+                CONF_STATE_CLASS, description=_suggested(CONF_STATE_CLASS, data)
+            ): _select(state_classes, "state_class"),
+            vol.Optional(
+                CONF_UNIT_OF_MEASUREMENT,
+                description=_suggested(CONF_UNIT_OF_MEASUREMENT, data),
+            ): _TEXT,
+            vol.Optional(
+                CONF_DISPLAY_PRECISION,
+                description=_suggested(CONF_DISPLAY_PRECISION, data),
+            ): selector.NumberSelector(
+                selector.NumberSelectorConfig(
+                    min=0, max=9, mode=selector.NumberSelectorMode.BOX
+                )
+            ),
+            vol.Optional(CONF_OPTIONS, description=_suggested(CONF_OPTIONS, data)): (
+                _select([], free=True)
+            ),
+            **_availability(data),
+        }
+    )
+
+
+def binary_sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
+    """Binary sensor options, then availability."""
+    device_classes = sorted(
+        device_class.value for device_class in BinarySensorDeviceClass
+    )
+    return vol.Schema(
+        {
+            vol.Optional(
+                CONF_DEVICE_CLASS, description=_suggested(CONF_DEVICE_CLASS, data)
+            ): _select(device_classes, "device_class_binary_sensor"),
+            vol.Required(
+                CONF_PAYLOAD_ON, default=data.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)
+            ): _TEXT,
+            vol.Required(
+                CONF_PAYLOAD_OFF,
+                default=data.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF),
+            ): _TEXT,
+            **_availability(data),
+        }
+    )
+
+
+def name_schema(data: Mapping[str, Any], *, with_platform: bool) -> vol.Schema:
+    """The name, and the platform when adding (it stays when reconfiguring)."""
+    schema: dict[vol.Marker, Any] = {}
+    if with_platform:
+        schema[vol.Required(CONF_PLATFORM, default=PLATFORM_SENSOR)] = _select(
+            list(ENTITY_PLATFORMS), CONF_PLATFORM
+        )
+    schema[vol.Required(CONF_NAME, default=data.get(CONF_NAME, vol.UNDEFINED))] = _TEXT
+    return vol.Schema(schema)
+
+
+def message_schema(recent: list[RecentMessage]) -> vol.Schema:
+    """One of the recent messages, newest first, or "type it myself"."""
+    choices = [message_choice(index, kept) for index, kept in enumerate(recent)]
+    choices.append(selector.SelectOptionDict(value=TYPE_IT, label=TYPE_IT))
+    return vol.Schema(
+        {
+            vol.Required(CONF_MESSAGE, default="0"): _select(
+                choices, CONF_MESSAGE, mode=selector.SelectSelectorMode.LIST
+            )
+        }
+    )
+
+
+def checked_value(hass: HomeAssistant, user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The value settings of the value step. Raises InvalidValueError.
+
+    A chosen field wins over the path (which shows the saved one when
+    reconfiguring); a path and a template together are refused (which one
+    would count?).
+    """
+    path = user_input.get(CONF_FIELD) or user_input.get(CONF_VALUE_PATH)
+    template = user_input.get(CONF_VALUE_TEMPLATE)
+    if path and template:
+        raise InvalidValueError("path_and_template")
+    value: dict[str, Any] = {}
+    if path:
+        parse_path(path)
+        value[CONF_VALUE_PATH] = path.strip()
+    if template:
+        value[CONF_VALUE_TEMPLATE] = check_template(hass, template).template
+    if attributes := user_input.get(CONF_ATTRIBUTES_PATH):
+        parse_path(attributes)
+        value[CONF_ATTRIBUTES_PATH] = attributes.strip()
+    return value
+
+
+def checked_filter(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The filter settings (the shared filter's rules). Raises InvalidFilterError."""
+    chosen = {key: user_input[key] for key in FILTER_KEYS if user_input.get(key)}
+    filter_from_config(chosen, None)
+    return chosen
+
+
+def sensor_error(user_input: Mapping[str, Any]) -> str | None:
+    """What is wrong with sensor options, as an error key, or None."""
+    enum = user_input.get(CONF_DEVICE_CLASS) == SensorDeviceClass.ENUM
+    if user_input.get(CONF_OPTIONS) and not enum:
+        return "options_need_enum"
+    if enum and not user_input.get(CONF_OPTIONS):
+        return "enum_needs_options"
+    if enum and is_numeric({**user_input, CONF_DEVICE_CLASS: None}):
+        return "enum_not_numeric"
+    return None

@@ -1,0 +1,76 @@
+"""The data of an entity subentry: its keys, platforms and defaults.
+
+One config subentry of the type `entity` is one entity fed by messages. Its
+data (title: the entity's name):
+
+    platform                       sensor | binary_sensor
+    value_path | value_template    where the value is (neither: the whole text)
+    json_attributes_path           an object whose keys become attributes
+    match | match_regex            which messages feed it (message_filter)
+    device_class                   both platforms
+    state_class, unit_of_measurement, suggested_display_precision, options
+                                   sensor only (options: of an enum sensor)
+    payload_on, payload_off        binary sensor only, compared with the value
+    unavailable_when_disconnected  default true
+    expire_after                   seconds, 0 = never
+    force_update                   write every value, even an unchanged one
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_DEVICE_CLASS, CONF_UNIT_OF_MEASUREMENT
+
+SUBENTRY_TYPE_ENTITY: Final = "entity"
+CONF_PLATFORM: Final = "platform"
+PLATFORM_SENSOR: Final = "sensor"
+PLATFORM_BINARY_SENSOR: Final = "binary_sensor"
+ENTITY_PLATFORMS: Final = (PLATFORM_SENSOR, PLATFORM_BINARY_SENSOR)
+
+CONF_STATE_CLASS: Final = "state_class"
+CONF_OPTIONS: Final = "options"
+CONF_DISPLAY_PRECISION: Final = "suggested_display_precision"
+CONF_PAYLOAD_ON: Final = "payload_on"
+CONF_PAYLOAD_OFF: Final = "payload_off"
+DEFAULT_PAYLOAD_ON: Final = "on"
+DEFAULT_PAYLOAD_OFF: Final = "off"
+CONF_UNAVAILABLE_WHEN_DISCONNECTED: Final = "unavailable_when_disconnected"
+CONF_EXPIRE_AFTER: Final = "expire_after"
+CONF_FORCE_UPDATE: Final = "force_update"
+
+
+def entity_subentries_of(
+    entry: ConfigEntry,
+) -> dict[str, tuple[str, Mapping[str, Any]]]:
+    """Title and data of each entity subentry: what the entities were made from."""
+    return {
+        subentry_id: (subentry.title, dict(subentry.data))
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_TYPE_ENTITY
+    }
+
+
+# Sensor device classes whose state is not a number (the flow offers neither
+# date nor timestamp: a message gives no date object)
+TEXT_DEVICE_CLASSES: Final = frozenset(
+    {SensorDeviceClass.ENUM, SensorDeviceClass.DATE, SensorDeviceClass.TIMESTAMP}
+)
+
+
+def is_numeric(config: Mapping[str, Any]) -> bool:
+    """Whether a sensor's state must be a number, as Home Assistant says.
+
+    Home Assistant expects a number with a state class, a unit, a display
+    precision or a device class other than enum, date and timestamp.
+    """
+    device_class = config.get(CONF_DEVICE_CLASS)
+    return bool(
+        config.get(CONF_STATE_CLASS)
+        or config.get(CONF_UNIT_OF_MEASUREMENT)
+        or config.get(CONF_DISPLAY_PRECISION) is not None
+        or (device_class and device_class not in TEXT_DEVICE_CLASSES)
+    )

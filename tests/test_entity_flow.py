@@ -1,0 +1,278 @@
+"""Add entity: the subentry flow, from a message that really arrived.
+
+The message list, the field list, the preview, typing a path or a template
+when no message arrived, translated errors, reconfigure.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry, SubentryFlowResult
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import voluptuous as vol
+
+from custom_components.websocket_client.const import DOMAIN
+
+from .helpers import EntryFactory, entity_subentry, state_of, wait_connected, wait_until
+from .servers.ws_server import RecordingWebSocketServer
+
+STRINGS: dict[str, Any] = json.loads(
+    (
+        Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
+    ).read_text()
+)
+TEMPERATURE = "sensor.living_room_temperature"
+READING = '{"type": "reading", "data": {"temperature": 21.5}}'
+SENSOR_OPTIONS: dict[str, Any] = {
+    "device_class": "temperature",
+    "state_class": "measurement",
+    "unit_of_measurement": "°C",
+    "unavailable_when_disconnected": True,
+    "expire_after": 0,
+    "force_update": False,
+}
+
+
+def assert_translated(result: SubentryFlowResult) -> None:
+    """The form's step has a title, and a label and description for each field."""
+    assert result["type"] is FlowResultType.FORM
+    step = STRINGS["config_subentries"]["entity"]["step"][result["step_id"]]
+    assert step["title"]
+    # The value step shows the field list only when a JSON message was chosen.
+    assert fields_of(result) <= set(step.get("data", {}))
+    assert set(step.get("data_description", {})) == set(step.get("data", {}))
+
+
+def choices(result: SubentryFlowResult, field: str) -> list[Any]:
+    """The options a select of a form offers."""
+    schema = result["data_schema"]
+    assert schema is not None
+    for key, value in schema.schema.items():
+        if str(key) == field:
+            return list(value.config["options"])
+    raise AssertionError(f"{field} not in the form")
+
+
+def shown_in(result: SubentryFlowResult) -> dict[str, str]:
+    """The placeholders a form's texts are filled in with."""
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    return dict(placeholders)
+
+
+def fields_of(result: SubentryFlowResult) -> set[str]:
+    """The fields a form shows."""
+    schema = result["data_schema"]
+    assert isinstance(schema, vol.Schema)
+    return {str(key) for key in schema.schema}
+
+
+async def start(
+    hass: HomeAssistant, entry: ConfigEntry, **user: Any
+) -> SubentryFlowResult:
+    """Add entity, the first step answered."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "entity"), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert_translated(result)
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"platform": "sensor", "name": "Temperature", **user}
+    )
+
+
+async def answer(
+    hass: HomeAssistant, result: SubentryFlowResult, **user: Any
+) -> SubentryFlowResult:
+    """Submit the current form, which is translated."""
+    assert_translated(result)
+    return await hass.config_entries.subentries.async_configure(result["flow_id"], user)
+
+
+async def test_sensor_from_a_message_that_arrived(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Choose the message, its field, a filter, options; preview; created."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text(READING)
+    await ws_server.push_text("hello")
+    client = entry.runtime_data
+    await wait_until(lambda: client.statistics.messages_received == 2)
+
+    result = await start(hass, entry)
+    assert result["step_id"] == "message"
+    listed = choices(result, "message")
+    assert [choice["value"] for choice in listed] == ["0", "1", "type_it"]
+    assert listed[0]["label"].endswith(" · hello")
+    assert listed[1]["label"].endswith(f" · {READING}")
+
+    result = await answer(hass, result, message="1")
+    assert result["step_id"] == "value"
+    assert shown_in(result)["message"] == READING
+    assert [choice["label"] for choice in choices(result, "field")] == [
+        'type = "reading"',
+        "data.temperature = 21.5",
+    ]
+    result = await answer(hass, result, field="data.temperature")
+    assert result["step_id"] == "filter"
+    result = await answer(hass, result, match={"type": "reading"})
+    assert result["step_id"] == "sensor"
+    result = await answer(hass, result, **SENSOR_OPTIONS)
+    assert result["step_id"] == "preview"
+    assert shown_in(result) == {
+        "name": "Temperature",
+        "message": READING,
+        "value": "21.5",
+        "attributes": "—",
+    }
+    result = await answer(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = entry.subentries.values()
+    assert subentry.title == "Temperature"
+    assert dict(subentry.data) == {
+        "platform": "sensor",
+        "value_path": "data.temperature",
+        "match": {"type": "reading"},
+        **SENSOR_OPTIONS,
+    }
+    # The entry reloads with its new entity, which follows the messages.
+    await hass.async_block_till_done()
+    await wait_connected(hass)
+    await ws_server.push_text(READING)
+    await wait_until(lambda: hass.states.get(TEMPERATURE) is not None)
+    await wait_until(lambda: state_of(hass, TEMPERATURE) == "21.5")
+
+
+async def test_typed_path_and_template_without_a_message(
+    hass: HomeAssistant, add_entry: EntryFactory
+) -> None:
+    """No message yet: straight to typing; bad input refused; no match yet."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    result = await start(hass, entry)
+    assert result["step_id"] == "value"
+    assert "field" not in fields_of(result)
+    for user, error in (
+        ({"value_path": "data..temperature"}, "invalid_path"),
+        ({"value_template": "{{ value_json."}, "invalid_template"),
+        ({"value_path": "a", "value_template": "{{ 1 }}"}, "path_and_template"),
+        ({"json_attributes_path": "."}, "invalid_path"),
+    ):
+        result = await answer(hass, result, **user)
+        assert result["errors"] == {"base": error}, user
+    assert result["step_id"] == "value"
+    template = "{{ value_json.data.temperature }}"
+    result = await answer(hass, result, value_template=template)
+    assert result["step_id"] == "filter"
+    result = await answer(hass, result, match={"a": 1}, match_regex="a")
+    assert result["errors"] == {"base": "one_matcher"}
+    result = await answer(hass, result, match_regex="(")
+    assert result["errors"] == {"base": "invalid_regex"}
+    result = await answer(hass, result, match_regex="temperature")
+    assert result["step_id"] == "sensor"
+    result = await answer(hass, result, **{**SENSOR_OPTIONS, "device_class": "enum"})
+    assert result["errors"] == {"base": "enum_needs_options"}
+    result = await answer(hass, result, **{**SENSOR_OPTIONS, "options": ["a"]})
+    assert result["errors"] == {"base": "options_need_enum"}
+    result = await answer(hass, result, **SENSOR_OPTIONS)
+    assert result["step_id"] == "no_match"
+    result = await answer(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = entry.subentries.values()
+    assert subentry.data["value_template"] == template
+    assert subentry.data["match_regex"] == "temperature"
+
+
+async def test_binary_sensor_preview_says_on_or_off(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The preview shows what the binary sensor would be."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text('{"door": "open", "room": {"name": "hall"}}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    result = await start(hass, entry, platform="binary_sensor", name="Door")
+    result = await answer(hass, result, message="0")
+    result = await answer(hass, result, field="door", json_attributes_path="room")
+    result = await answer(hass, result)
+    assert result["step_id"] == "binary_sensor"
+    binary = {"payload_on": "open", "payload_off": "closed", "device_class": "door"}
+    options = {"unavailable_when_disconnected": False, "expire_after": 60}
+    result = await answer(hass, result, **binary, **options, force_update=False)
+    assert result["step_id"] == "preview"
+    assert shown_in(result)["value"] == "on"
+    assert shown_in(result)["attributes"] == '{"name":"hall"}'
+
+
+async def test_reconfigure_edits_the_same_fields(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The forms show the saved settings; the changes are saved."""
+    saved: dict[str, Any] = {
+        "value_path": "data.temperature",
+        "match": {"type": "reading"},
+    }
+    entry = await add_entry(
+        subentries=[entity_subentry("Temperature", "t1", **saved, **SENSOR_OPTIONS)]
+    )
+    await wait_connected(hass)
+    await ws_server.push_text('{"type": "reading", "data": {"outside": 3}}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "entity"),
+        context={"source": "reconfigure", "subentry_id": "t1"},
+    )
+    assert result["step_id"] == "name"
+    result = await answer(hass, result, name="Outside")
+    assert result["step_id"] == "message"
+    result = await answer(hass, result, message="0")
+    assert result["step_id"] == "value"
+    schema = result["data_schema"]
+    assert schema is not None
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if key.description
+    }
+    assert suggested["value_path"] == "data.temperature"
+    # The frontend sends the path as shown; the field chosen now wins.
+    result = await answer(
+        hass, result, field="data.outside", value_path="data.temperature"
+    )
+    result = await answer(hass, result, match={"type": "reading"})
+    result = await answer(hass, result, **SENSOR_OPTIONS)
+    result = await answer(hass, result)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    subentry = entry.subentries["t1"]
+    assert subentry.title == "Outside"
+    assert subentry.data["value_path"] == "data.outside"
+    assert subentry.data["match"] == {"type": "reading"}
+    assert entry.domain == DOMAIN
+
+
+async def test_type_it_yourself_although_messages_arrived(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """None of the messages: no field list, the path typed, the preview from them."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text('{"level": 3}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    result = await start(hass, entry, name="Level")
+    result = await answer(hass, result, message="type_it")
+    assert result["step_id"] == "value"
+    assert "field" not in fields_of(result)
+    assert shown_in(result)["message"] == "—"
+    result = await answer(hass, result, value_path="level")
+    result = await answer(hass, result)
+    without_class = {k: v for k, v in SENSOR_OPTIONS.items() if k != "device_class"}
+    result = await answer(hass, result, **without_class)
+    assert result["step_id"] == "preview"
+    assert shown_in(result)["value"] == "3"
