@@ -1,8 +1,13 @@
-"""The Reconnect button: drop the connection and connect again at once."""
+"""Buttons: Reconnect, and buttons from messages.
+
+Reconnect drops the connection and connects again at once; a button from
+messages sends exactly its configured frame when pressed.
+"""
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
+from aiohttp import WSMsgType
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
@@ -12,7 +17,10 @@ from .helpers import (
     BUTTON,
     SWITCH,
     EntryFactory,
+    call_action,
+    entity_subentry,
     snapshot_connected_platform,
+    state_of,
     wait_connected,
     wait_until,
 )
@@ -57,3 +65,48 @@ async def test_reconnect_button(
     with pytest.raises(ServiceValidationError) as err:
         await press(hass, BUTTON)
     assert err.value.translation_key == "connection_switched_off"
+
+
+async def test_message_button_sends_its_frame(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A press sends the payload; down with the connection unless queued."""
+    bell = entity_subentry("Bell", "b1", "button", command={"json": {"op": "ring"}})
+    chime = entity_subentry(
+        "Chime", "c1", "button", command={"data_base64": "AAH/"}, queue=True
+    )
+    entry = await add_entry(subentries=[bell, chime])
+    await wait_connected(hass)
+    assert state_of(hass, "button.living_room_bell") == STATE_UNKNOWN
+    await press(hass, "button.living_room_bell")
+    await wait_until(lambda: len(ws_server.frames) == 1)
+    assert [(f.type, f.data) for f in ws_server.frames] == [
+        (WSMsgType.TEXT, '{"op":"ring"}')
+    ]
+    assert state_of(hass, "button.living_room_bell") != STATE_UNKNOWN
+    await call_action(hass, "disconnect", entry.entry_id)
+    assert state_of(hass, "button.living_room_bell") == STATE_UNAVAILABLE
+    await press(hass, "button.living_room_chime")
+    await call_action(hass, "connect", entry.entry_id)
+    await wait_until(lambda: len(ws_server.frames) == 2)
+    assert ws_server.frames[1].data == b"\x00\x01\xff"
+
+
+async def test_message_button_not_connected_is_translated(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Without the queue, a press while disconnected: the send action's error."""
+    bell = entity_subentry(
+        "Bell",
+        "b1",
+        "button",
+        command={"message": "ring"},
+        unavailable_when_disconnected=False,
+    )
+    entry = await add_entry(subentries=[bell])
+    await wait_connected(hass)
+    await call_action(hass, "disconnect", entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await press(hass, "button.living_room_bell")
+    assert err.value.translation_key == "not_connected"
+    assert ws_server.frames == []

@@ -1,4 +1,4 @@
-"""The data of entity subentries: which ones an entry has, numeric sensors."""
+"""The data of entity subentries: which ones an entry has, numeric sensors, commands."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.payload import InvalidPayloadError
 from custom_components.websocket_client.subentry import (
+    command_payload,
     entity_subentries_of,
     is_numeric,
 )
@@ -51,3 +53,21 @@ def test_entity_subentries_with_title_and_data() -> None:
 def test_numeric_sensors(config: dict[str, Any], numeric: bool) -> None:
     """A number with a numeric device class, a state class, a unit or a precision."""
     assert is_numeric(config) is numeric
+
+
+def test_command_payload_as_the_send_action_takes_it() -> None:
+    """Text, JSON or base64; anything else is refused with the payload's reason."""
+    config: dict[str, Any] = {
+        "command_on": {"json": {"op": "on"}},
+        "command_off": {"message": "off"},
+        "command": {"data_base64": "AAH/"},
+        "broken": {"message": "a", "json": 1},
+        "text": "on",
+    }
+    assert command_payload(config, "command_on") == '{"op":"on"}'
+    assert command_payload(config, "command_off") == "off"
+    assert command_payload(config, "command") == b"\x00\x01\xff"
+    for key in ("broken", "text", "missing"):
+        with pytest.raises(InvalidPayloadError) as err:
+            command_payload(config, key)
+        assert err.value.reason == "exactly_one_payload"

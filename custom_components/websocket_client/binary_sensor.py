@@ -5,28 +5,19 @@ One message binary sensor per entity subentry of the platform (message_entity).
 
 from __future__ import annotations
 
-from typing import Any
-
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
     BinarySensorEntity,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import CONF_DEVICE_CLASS, STATE_OFF, STATE_ON
+from homeassistant.const import CONF_DEVICE_CLASS
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import WebSocketClient, WebSocketClientConfigEntry
 from .entity import WebSocketClientStatusEntity
-from .message_entity import MessageEntity, message_entities
-from .message_value import Failure, shown
-from .subentry import (
-    CONF_PAYLOAD_OFF,
-    CONF_PAYLOAD_ON,
-    DEFAULT_PAYLOAD_OFF,
-    DEFAULT_PAYLOAD_ON,
-    PLATFORM_BINARY_SENSOR,
-)
+from .message_entity import OnOffMessageEntity, message_entities
+from .subentry import PLATFORM_BINARY_SENSOR
 
 # Pushed by the connection; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
@@ -57,37 +48,11 @@ class ConnectedBinarySensor(WebSocketClientStatusEntity, BinarySensorEntity):
         return self.client.is_connected
 
 
-class MessageBinarySensor(MessageEntity, BinarySensorEntity):
+class MessageBinarySensor(OnOffMessageEntity, BinarySensorEntity):
     """On or off as received messages say."""
 
     def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
-        """Take the device class and what counts as on and off."""
+        """Take the device class."""
         super().__init__(client, subentry)
-        config = subentry.data
-        if device_class := config.get(CONF_DEVICE_CLASS):
+        if device_class := subentry.data.get(CONF_DEVICE_CLASS):
             self._attr_device_class = BinarySensorDeviceClass(device_class)
-        self._payloads = {
-            str(config.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)): True,
-            str(config.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF)): False,
-        }
-
-    def apply_value(self, value: Any) -> bool:
-        """On or off when the value (as text, JSON for others) is one of them."""
-        text = value if isinstance(value, str) else shown(value)
-        if (is_on := self._payloads.get(text)) is None:
-            self.reader.fail(Failure.NOT_ON_OR_OFF, shown(value))
-            return False
-        self._attr_is_on = is_on
-        return True
-
-    def state_key(self) -> tuple[Any, ...]:
-        """On or off."""
-        return (self._attr_is_on,)
-
-    async def async_restore(self) -> None:
-        """The last on or off, if there was one."""
-        last_state = await self.async_get_last_state()
-        if last_state is None or last_state.state not in (STATE_ON, STATE_OFF):
-            return
-        self._attr_is_on = last_state.state == STATE_ON
-        self.restored(last_state.last_updated)

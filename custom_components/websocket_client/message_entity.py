@@ -1,4 +1,4 @@
-"""What every entity fed by messages shares (sensor, binary sensor).
+"""What every entity fed by messages shares (sensor, binary sensor, switch).
 
 One entity per config subentry of the type `entity`, on the connection's
 device. It subscribes to the entry's fan-out: a message it does not want costs
@@ -17,7 +17,9 @@ import logging
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.restore_state import RestoreEntity
@@ -29,12 +31,16 @@ from .const import DOMAIN
 from .entity import WebSocketClientEntity
 from .message import ReceivedMessage
 from .message_filter import filter_from_config
-from .message_value import NO_VALUE, Failure, MessageValue
+from .message_value import NO_VALUE, Failure, MessageValue, shown
 from .subentry import (
     CONF_EXPIRE_AFTER,
     CONF_FORCE_UPDATE,
+    CONF_PAYLOAD_OFF,
+    CONF_PAYLOAD_ON,
     CONF_PLATFORM,
     CONF_UNAVAILABLE_WHEN_DISCONNECTED,
+    DEFAULT_PAYLOAD_OFF,
+    DEFAULT_PAYLOAD_ON,
     SUBENTRY_TYPE_ENTITY,
     entity_subentries_of,
 )
@@ -46,7 +52,7 @@ DATA_MESSAGE_ENTITIES: Final = HassKey[dict[str, "MessageEntities"]](
     f"{DOMAIN}_message_entities"
 )
 
-type EntityFactory = Callable[[WebSocketClient, ConfigSubentry], MessageEntity]
+type EntityFactory = Callable[[WebSocketClient, ConfigSubentry], Entity]
 
 
 def entity_subentries(
@@ -69,6 +75,7 @@ def value_failures(hass: HomeAssistant, entry_id: str) -> dict[str, dict[str, in
     return {
         subentry_id: {kind.value: n for kind, n in entity.reader.failures.items()}
         for subentry_id, entity in entities.live.items()
+        if isinstance(entity, MessageEntity)
     }
 
 
@@ -94,6 +101,21 @@ def message_entities(hass: HomeAssistant, entry_id: str) -> MessageEntities:
     return hass.data[DATA_MESSAGE_ENTITIES][entry_id]
 
 
+@callback
+def follow_subentry(entity: Entity, entry_id: str, subentry_id: str) -> None:
+    """Count an added entity as its subentry's live one until it is removed."""
+    live = message_entities(entity.hass, entry_id).live
+    live[subentry_id] = entity
+
+    @callback
+    def _gone() -> None:
+        # A changed subentry's new entity may already stand in its place.
+        if live.get(subentry_id) is entity:
+            del live[subentry_id]
+
+    entity.async_on_remove(_gone)
+
+
 class MessageEntities:
     """An entry's entities from messages: live ones, how to add more, what from.
 
@@ -106,7 +128,7 @@ class MessageEntities:
     def __init__(self, entry: ConfigEntry) -> None:
         """Remember what the entities are made from."""
         self.made_from = entity_subentries_of(entry)
-        self.live: dict[str, MessageEntity] = {}
+        self.live: dict[str, Entity] = {}
         self._adders: dict[str, Callable[[ConfigSubentry], None]] = {}
 
     @callback
@@ -157,6 +179,8 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
 
     # Numeric sensors need a number; the others take any value
     numeric = False
+    # An optimistic switch takes no state from messages
+    follows_messages = True
 
     def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
         """Read the subentry's settings."""
@@ -181,17 +205,9 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         """Restore the last state, then follow messages and the connection."""
         await super().async_added_to_hass()
         await self.async_restore()
-        live = message_entities(self.hass, self.client.entry.entry_id).live
-        live[self.subentry_id] = self
-
-        @callback
-        def _gone() -> None:
-            # A changed subentry's new entity may already stand in its place.
-            if live.get(self.subentry_id) is self:
-                del live[self.subentry_id]
-
-        self.async_on_remove(_gone)
-        self.async_on_remove(self.client.messages.subscribe(self._on_message))
+        follow_subentry(self, self.client.entry.entry_id, self.subentry_id)
+        if self.follows_messages:
+            self.async_on_remove(self.client.messages.subscribe(self._on_message))
         self.async_on_remove(self.client.status_listeners.add(self._write_if_changed))
         self.async_on_remove(self._stop_expiry)
         # Home Assistant writes this state once the entity is added.
@@ -280,3 +296,38 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         if self._cancel_expiry is not None:
             self._cancel_expiry()
             self._cancel_expiry = None
+
+
+class OnOffMessageEntity(MessageEntity):
+    """On or off as received messages say (binary sensor, switch)."""
+
+    _attr_is_on: bool | None
+
+    def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
+        """Take what counts as on and off."""
+        super().__init__(client, subentry)
+        self._payloads = {
+            str(self.config.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)): True,
+            str(self.config.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF)): False,
+        }
+
+    def apply_value(self, value: Any) -> bool:
+        """On or off when the value (as text, JSON for others) is one of them."""
+        text = value if isinstance(value, str) else shown(value)
+        if (is_on := self._payloads.get(text)) is None:
+            self.reader.fail(Failure.NOT_ON_OR_OFF, shown(value))
+            return False
+        self._attr_is_on = is_on
+        return True
+
+    def state_key(self) -> tuple[Any, ...]:
+        """On or off."""
+        return (self._attr_is_on,)
+
+    async def async_restore(self) -> None:
+        """The last on or off, if there was one."""
+        last_state = await self.async_get_last_state()
+        if last_state is None or last_state.state not in (STATE_ON, STATE_OFF):
+            return
+        self._attr_is_on = last_state.state == STATE_ON
+        self.restored(last_state.last_updated)

@@ -3,14 +3,23 @@
 One config subentry of the type `entity` is one entity fed by messages. Its
 data (title: the entity's name):
 
-    platform                       sensor | binary_sensor
+    platform                       sensor | binary_sensor | switch | button
     value_path | value_template    where the value is (neither: the whole text)
     json_attributes_path           an object whose keys become attributes
     match | match_regex            which messages feed it (message_filter)
     device_class                   both platforms
     state_class, unit_of_measurement, suggested_display_precision, options
                                    sensor only (options: of an enum sensor)
-    payload_on, payload_off        binary sensor only, compared with the value
+    payload_on, payload_off        binary sensor and switch, compared with the value
+    command_on, command_off        switch: the payloads that turn it on and off
+    command                        button: the payload a press sends
+                                   (each payload as the send action takes it:
+                                   one of message, json, data_base64)
+    queue                          switch and button: a command sent while
+                                   disconnected waits in the send queue (and
+                                   the entity stays available meanwhile)
+    optimistic                     switch: no state from messages; the state
+                                   is the last command sent (default false)
     unavailable_when_disconnected  default true
     expire_after                   seconds, 0 = never
     force_update                   write every value, even an unchanged one
@@ -25,10 +34,14 @@ from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_DEVICE_CLASS, CONF_UNIT_OF_MEASUREMENT
 
+from .payload import encode_payload
+
 SUBENTRY_TYPE_ENTITY: Final = "entity"
 CONF_PLATFORM: Final = "platform"
 PLATFORM_SENSOR: Final = "sensor"
 PLATFORM_BINARY_SENSOR: Final = "binary_sensor"
+PLATFORM_SWITCH: Final = "switch"
+PLATFORM_BUTTON: Final = "button"
 ENTITY_PLATFORMS: Final = (PLATFORM_SENSOR, PLATFORM_BINARY_SENSOR)
 
 CONF_STATE_CLASS: Final = "state_class"
@@ -41,6 +54,11 @@ DEFAULT_PAYLOAD_OFF: Final = "off"
 CONF_UNAVAILABLE_WHEN_DISCONNECTED: Final = "unavailable_when_disconnected"
 CONF_EXPIRE_AFTER: Final = "expire_after"
 CONF_FORCE_UPDATE: Final = "force_update"
+CONF_COMMAND_ON: Final = "command_on"
+CONF_COMMAND_OFF: Final = "command_off"
+CONF_COMMAND: Final = "command"
+CONF_QUEUE: Final = "queue"
+CONF_OPTIMISTIC: Final = "optimistic"
 
 
 def entity_subentries_of(
@@ -52,6 +70,12 @@ def entity_subentries_of(
         for subentry_id, subentry in entry.subentries.items()
         if subentry.subentry_type == SUBENTRY_TYPE_ENTITY
     }
+
+
+def command_payload(config: Mapping[str, Any], key: str) -> str | bytes:
+    """A command's frame payload. Raises InvalidPayloadError (a ValueError)."""
+    command = config.get(key)
+    return encode_payload(command if isinstance(command, Mapping) else {})
 
 
 # Sensor device classes whose state is not a number (the flow offers neither

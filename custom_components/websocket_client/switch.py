@@ -1,15 +1,32 @@
-"""The Connection switch: allowed to connect and stay connected, or not."""
+"""Switches: Connection (allowed to connect, or not), and those fed by messages.
+
+A message switch (one per entity subentry of the platform) takes its state
+from messages like a binary sensor, or, optimistic, from the last command it
+sent. Its commands go out exactly as the send action sends them: the same
+size check, queue and translated errors.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import WebSocketClientConfigEntry
+from .client import WebSocketClient, WebSocketClientConfigEntry
 from .entity import WebSocketClientStatusEntity
+from .message_entity import OnOffMessageEntity, message_entities
+from .services import async_send_payload
+from .subentry import (
+    CONF_COMMAND_OFF,
+    CONF_COMMAND_ON,
+    CONF_OPTIMISTIC,
+    CONF_QUEUE,
+    PLATFORM_SWITCH,
+    command_payload,
+)
 
 # Acts on the connection directly; nothing to limit
 PARALLEL_UPDATES = 0
@@ -20,8 +37,12 @@ async def async_setup_entry(
     entry: WebSocketClientConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the Connection switch of an entry."""
-    async_add_entities([ConnectionSwitch(entry.runtime_data)])
+    """Add the Connection switch and the message switches of an entry."""
+    client = entry.runtime_data
+    async_add_entities([ConnectionSwitch(client)])
+    message_entities(hass, entry.entry_id).add_platform(
+        client, PLATFORM_SWITCH, MessageSwitch, async_add_entities
+    )
 
 
 class ConnectionSwitch(WebSocketClientStatusEntity, SwitchEntity):
@@ -41,3 +62,35 @@ class ConnectionSwitch(WebSocketClientStatusEntity, SwitchEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Disconnect and stay disconnected."""
         await self.client.async_disconnect()
+
+
+class MessageSwitch(OnOffMessageEntity, SwitchEntity):
+    """On or off from messages (or optimistic); sends its commands."""
+
+    def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
+        """Take the commands, the queue option and the state source."""
+        super().__init__(client, subentry)
+        self._commands = {
+            True: command_payload(self.config, CONF_COMMAND_ON),
+            False: command_payload(self.config, CONF_COMMAND_OFF),
+        }
+        self._queue = bool(self.config.get(CONF_QUEUE, False))
+        # A queued command is still accepted while disconnected.
+        self._follow_connection = self._follow_connection and not self._queue
+        self.follows_messages = not self.config.get(CONF_OPTIMISTIC, False)
+        self._attr_assumed_state = not self.follows_messages
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Send the on command."""
+        await self._async_command(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Send the off command."""
+        await self._async_command(False)
+
+    async def _async_command(self, on: bool) -> None:
+        # Errors are the send action's, translated; the state stays then.
+        await async_send_payload(self.client, self._commands[on], queue=self._queue)
+        if not self.follows_messages:
+            self._attr_is_on = on
+            self._write_if_changed()
