@@ -276,3 +276,140 @@ async def test_type_it_yourself_although_messages_arrived(
     result = await answer(hass, result, **without_class)
     assert result["step_id"] == "preview"
     assert shown_in(result)["value"] == "3"
+
+
+async def test_switch_with_state_from_messages(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Commands (checked by the payload rules), then message, value, filter, state."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text('{"lamp": "on"}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    result = await start(hass, entry, platform="switch", name="Lamp")
+    assert result["step_id"] == "commands"
+    assert choices(result, "state_from") == ["messages", "optimistic"]
+    bad = {"command_on": {"json": {"op": "on"}, "message": "on"}}
+    result = await answer(
+        hass, result, **bad, command_off={"data_base64": "!"}, state_from="messages"
+    )
+    assert result["errors"] == {
+        "command_on": "exactly_one_payload",
+        "command_off": "invalid_base64",
+    }
+    errors = STRINGS["config_subentries"]["entity"]["error"]
+    assert errors["exactly_one_payload"]
+    assert errors["invalid_base64"]
+    commands = {"command_on": {"json": {"op": "on"}}, "command_off": {"message": "off"}}
+    result = await answer(hass, result, **commands, state_from="messages")
+    assert result["step_id"] == "message"
+    result = await answer(hass, result, message="0")
+    result = await answer(hass, result, field="lamp")
+    result = await answer(hass, result)
+    assert result["step_id"] == "switch"
+    options = {"unavailable_when_disconnected": True, "expire_after": 0}
+    result = await answer(
+        hass, result, payload_on="on", payload_off="off", **options, force_update=False
+    )
+    assert result["step_id"] == "preview"
+    assert shown_in(result)["value"] == "on"
+    result = await answer(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "platform": "switch",
+        **commands,
+        "queue": False,
+        "optimistic": False,
+        "value_path": "lamp",
+        "payload_on": "on",
+        "payload_off": "off",
+        **options,
+        "force_update": False,
+    }
+    await hass.async_block_till_done()
+    await ws_server.push_text('{"lamp": "on"}')
+    await wait_until(lambda: state_of(hass, "switch.living_room_lamp") == "on")
+
+
+async def test_optimistic_switch_and_button_skip_the_message_steps(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Saved after their commands; they send them once created."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    result = await start(hass, entry, platform="switch", name="Lamp")
+    commands = {"command_on": {"json": {"op": "on"}}, "command_off": {"message": "off"}}
+    result = await answer(hass, result, **commands, queue=True, state_from="optimistic")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "platform": "switch",
+        **commands,
+        "queue": True,
+        "optimistic": True,
+    }
+    result = await start(hass, entry, platform="button", name="Bell")
+    assert result["step_id"] == "button"
+    result = await answer(hass, result, command={"message": 3})
+    assert result["errors"] == {"command": "invalid_message"}
+    result = await answer(hass, result, command={"message": "ring"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "platform": "button",
+        "command": {"message": "ring"},
+        "queue": False,
+    }
+    await hass.async_block_till_done()
+    for domain, service, entity_id in (
+        ("switch", "turn_on", "switch.living_room_lamp"),
+        ("button", "press", "button.living_room_bell"),
+    ):
+        await hass.services.async_call(
+            domain, service, {"entity_id": entity_id}, blocking=True
+        )
+    await wait_until(lambda: len(ws_server.frames) == 2)
+    assert [f.data for f in ws_server.frames] == ['{"op":"on"}', "ring"]
+    assert state_of(hass, "switch.living_room_lamp") == "on"
+
+
+async def test_reconfigure_switch_to_optimistic_and_a_button(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The commands show as saved; optimistic drops the state settings."""
+    commands = {"command_on": {"json": {"op": "on"}}, "command_off": {"message": "off"}}
+    lamp = entity_subentry(
+        "Lamp", "l1", "switch", **commands, value_path="lamp", expire_after=5
+    )
+    bell = entity_subentry("Bell", "b1", "button", command={"message": "ring"})
+    entry = await add_entry(subentries=[lamp, bell])
+    await wait_connected(hass)
+    for subentry_id, name in (("l1", "Lamp"), ("b1", "Bell")):
+        result = await hass.config_entries.subentries.async_init(
+            (entry.entry_id, "entity"),
+            context={"source": "reconfigure", "subentry_id": subentry_id},
+        )
+        result = await answer(hass, result, name=name)
+        schema = result["data_schema"]
+        assert schema is not None
+        suggested = {
+            str(key): key.description["suggested_value"]
+            for key in schema.schema
+            if key.description and "suggested_value" in key.description
+        }
+        if subentry_id == "l1":
+            assert suggested == commands
+            result = await answer(hass, result, **commands, state_from="optimistic")
+        else:
+            assert suggested == {"command": {"message": "ring"}}
+            result = await answer(hass, result, command={"json": [1]}, queue=True)
+        assert result["reason"] == "reconfigure_successful"
+    assert dict(entry.subentries["l1"].data) == {
+        "platform": "switch",
+        **commands,
+        "queue": False,
+        "optimistic": True,
+    }
+    assert dict(entry.subentries["b1"].data) == {
+        "platform": "button",
+        "command": {"json": [1]},
+        "queue": True,
+    }

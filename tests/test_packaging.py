@@ -111,10 +111,11 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     raised |= literals_after(r"\(\w+, \"(\w+_(?:invalid|required))\"\)")
     raised |= {"invalid_auth", "cannot_connect"}  # from async_check_handshake
     # The Add entity flow's errors: bad paths or templates, the filter's,
-    # the sensor options' (entity_form.sensor_error)
+    # the sensor options' (entity_form.sensor_error), the commands' payload
+    # errors (entity_form.checked_commands)
     value_errors = literals_after(r"InvalidValueError\(\s*\"(\w+)\"")
     sensor_errors = set(re.findall(r"return \"(\w+)\"", SOURCES["entity_form.py"]))
-    assert value_errors | sensor_errors | (
+    assert value_errors | sensor_errors | payload_errors | (
         filter_errors - {"invalid_message_type"}
     ) == (set(STRINGS["config_subentries"]["entity"]["error"]))
     raised -= payload_errors | filter_errors | value_errors

@@ -1,10 +1,13 @@
 """Add entity: the subentry flow that makes an entity from a message that arrived.
 
-Steps: platform and name (`user`; `name` when reconfiguring) → one of the
+Steps: platform and name (`user`; `name` when reconfiguring) → for a button,
+its command (`button`), then saved; for a switch, its commands and where its
+state comes from (`commands`): an optimistic switch is saved then, one with
+state from messages goes on like the others → one of the
 connection's recent messages (`message`, skipped when none arrived) → the
 value: a field of that message, a typed path or a template (`value`) → which
 messages feed it (`filter`) → the platform's options and availability
-(`sensor` / `binary_sensor`) → what the entity would show from the newest
+(`sensor` / `binary_sensor` / `switch`) → what the entity would show from the newest
 matching recent message (`preview`), then created or updated. The forms are
 in entity_form.py, the data format in subentry.py.
 """
@@ -28,13 +31,28 @@ from .message_filter import InvalidFilterError, filter_from_config
 from .message_value import NO_VALUE, InvalidValueError, MessageValue, shown
 from .recent_messages import RecentMessage
 from .subentry import (
+    CONF_EXPIRE_AFTER,
+    CONF_FORCE_UPDATE,
+    CONF_OPTIMISTIC,
     CONF_PAYLOAD_OFF,
     CONF_PAYLOAD_ON,
     CONF_PLATFORM,
     DEFAULT_PAYLOAD_OFF,
     DEFAULT_PAYLOAD_ON,
+    PLATFORM_BINARY_SENSOR,
+    PLATFORM_BUTTON,
     PLATFORM_SENSOR,
+    PLATFORM_SWITCH,
     is_numeric,
+)
+
+# What an optimistic switch does not use: its state does not come from messages
+STATE_KEYS = (
+    *form.VALUE_KEYS,
+    *form.FILTER_KEYS,
+    *form.SWITCH_KEYS,
+    CONF_EXPIRE_AFTER,
+    CONF_FORCE_UPDATE,
 )
 
 
@@ -55,7 +73,7 @@ class EntitySubentryFlow(ConfigSubentryFlow):
         if user_input is not None:
             self._data[CONF_PLATFORM] = user_input[CONF_PLATFORM]
             self._name = user_input[CONF_NAME]
-            return await self.async_step_message()
+            return await self._after_name()
         return self.async_show_form(
             step_id="user", data_schema=form.name_schema({}, with_platform=True)
         )
@@ -75,11 +93,59 @@ class EntitySubentryFlow(ConfigSubentryFlow):
         """The name of an entity being reconfigured (its platform stays)."""
         if user_input is not None:
             self._name = user_input[CONF_NAME]
-            return await self.async_step_message()
+            return await self._after_name()
         return self.async_show_form(
             step_id="name",
             data_schema=form.name_schema({CONF_NAME: self._name}, with_platform=False),
             description_placeholders={"name": self._name},
+        )
+
+    async def _after_name(self) -> SubentryFlowResult:
+        platform = self._data[CONF_PLATFORM]
+        if platform == PLATFORM_BUTTON:
+            return await self.async_step_button()
+        if platform == PLATFORM_SWITCH:
+            return await self.async_step_commands()
+        return await self.async_step_message()
+
+    async def async_step_button(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """A button's command and queue option; then saved (a button has no state)."""
+        return await self._commands_step(
+            "button", form.button_schema, form.BUTTON_COMMANDS, user_input
+        )
+
+    async def async_step_commands(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """A switch's commands, queue option, and state from messages or optimistic."""
+        return await self._commands_step(
+            "commands", form.switch_commands_schema, form.SWITCH_COMMANDS, user_input
+        )
+
+    async def _commands_step(
+        self,
+        step_id: str,
+        schema: Callable[[Mapping[str, Any]], vol.Schema],
+        commands: tuple[str, ...],
+        user_input: dict[str, Any] | None,
+    ) -> SubentryFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            chosen, errors = form.checked_commands(user_input, commands)
+            if not errors:
+                self._data.update(chosen)
+                if step_id == "button" or chosen.get(CONF_OPTIMISTIC):
+                    self._replace(STATE_KEYS, {})
+                    return self._finish()
+                return await self.async_step_message()
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                schema(self._data), user_input or {}
+            ),
+            errors=errors,
         )
 
     async def async_step_message(
@@ -135,9 +201,7 @@ class EntitySubentryFlow(ConfigSubentryFlow):
                 errors["base"] = err.reason
             else:
                 self._replace(form.FILTER_KEYS, chosen)
-                if self._data[CONF_PLATFORM] == PLATFORM_SENSOR:
-                    return await self.async_step_sensor()
-                return await self.async_step_binary_sensor()
+                return await self._options_of(self._data[CONF_PLATFORM])
         return self.async_show_form(
             step_id="filter",
             data_schema=self.add_suggested_values_to_schema(
@@ -146,6 +210,13 @@ class EntitySubentryFlow(ConfigSubentryFlow):
             errors=errors,
             description_placeholders={"message": self._excerpt()},
         )
+
+    async def _options_of(self, platform: str) -> SubentryFlowResult:
+        if platform == PLATFORM_SENSOR:
+            return await self.async_step_sensor()
+        if platform == PLATFORM_BINARY_SENSOR:
+            return await self.async_step_binary_sensor()
+        return await self.async_step_switch()
 
     async def async_step_sensor(
         self, user_input: dict[str, Any] | None = None
@@ -164,6 +235,14 @@ class EntitySubentryFlow(ConfigSubentryFlow):
             form.binary_sensor_schema,
             form.BINARY_SENSOR_KEYS,
             user_input,
+        )
+
+    async def async_step_switch(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """What counts as on and off in messages, and availability."""
+        return self._options_step(
+            "switch", form.switch_schema, form.SWITCH_KEYS, user_input
         )
 
     def _options_step(

@@ -30,15 +30,21 @@ from .message_value import (
     parse_path,
     shown,
 )
+from .payload import InvalidPayloadError
 from .recent_messages import RecentMessage
 from .subentry import (
+    CONF_COMMAND,
+    CONF_COMMAND_OFF,
+    CONF_COMMAND_ON,
     CONF_DISPLAY_PRECISION,
     CONF_EXPIRE_AFTER,
     CONF_FORCE_UPDATE,
+    CONF_OPTIMISTIC,
     CONF_OPTIONS,
     CONF_PAYLOAD_OFF,
     CONF_PAYLOAD_ON,
     CONF_PLATFORM,
+    CONF_QUEUE,
     CONF_STATE_CLASS,
     CONF_UNAVAILABLE_WHEN_DISCONNECTED,
     DEFAULT_PAYLOAD_OFF,
@@ -46,6 +52,7 @@ from .subentry import (
     ENTITY_PLATFORMS,
     PLATFORM_SENSOR,
     TEXT_DEVICE_CLASSES,
+    command_payload,
     is_numeric,
 )
 
@@ -65,6 +72,14 @@ SENSOR_KEYS: Final = (
     CONF_OPTIONS,
 )
 BINARY_SENSOR_KEYS: Final = (CONF_DEVICE_CLASS, CONF_PAYLOAD_ON, CONF_PAYLOAD_OFF)
+SWITCH_KEYS: Final = (CONF_PAYLOAD_ON, CONF_PAYLOAD_OFF)
+# The switch's commands step: where its state comes from (stored as optimistic)
+CONF_STATE_FROM: Final = "state_from"
+STATE_FROM_MESSAGES: Final = "messages"
+STATE_FROM_OPTIMISTIC: Final = "optimistic"
+SWITCH_COMMANDS: Final = (CONF_COMMAND_ON, CONF_COMMAND_OFF)
+SWITCH_COMMAND_KEYS: Final = (*SWITCH_COMMANDS, CONF_QUEUE, CONF_OPTIMISTIC)
+BUTTON_COMMANDS: Final = (CONF_COMMAND,)
 AVAILABILITY_KEYS: Final = (
     CONF_UNAVAILABLE_WHEN_DISCONNECTED,
     CONF_EXPIRE_AFTER,
@@ -218,6 +233,18 @@ def sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
     )
 
 
+def _on_off(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    return {
+        vol.Required(
+            CONF_PAYLOAD_ON, default=data.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)
+        ): _TEXT,
+        vol.Required(
+            CONF_PAYLOAD_OFF,
+            default=data.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF),
+        ): _TEXT,
+    }
+
+
 def binary_sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
     """Binary sensor options, then availability."""
     device_classes = sorted(
@@ -228,16 +255,76 @@ def binary_sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
             vol.Optional(
                 CONF_DEVICE_CLASS, description=_suggested(CONF_DEVICE_CLASS, data)
             ): _select(device_classes, "device_class_binary_sensor"),
-            vol.Required(
-                CONF_PAYLOAD_ON, default=data.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)
-            ): _TEXT,
-            vol.Required(
-                CONF_PAYLOAD_OFF,
-                default=data.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF),
-            ): _TEXT,
+            **_on_off(data),
             **_availability(data),
         }
     )
+
+
+def switch_schema(data: Mapping[str, Any]) -> vol.Schema:
+    """A switch's on and off values in messages, then availability."""
+    return vol.Schema({**_on_off(data), **_availability(data)})
+
+
+def _command(key: str, data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    return {
+        vol.Required(key, description=_suggested(key, data)): (
+            selector.ObjectSelector()
+        )
+    }
+
+
+def _queue(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    return {
+        vol.Required(CONF_QUEUE, default=data.get(CONF_QUEUE, False)): (
+            selector.BooleanSelector()
+        )
+    }
+
+
+def switch_commands_schema(data: Mapping[str, Any]) -> vol.Schema:
+    """A switch's commands, the queue option and where its state comes from."""
+    state_from = (
+        STATE_FROM_OPTIMISTIC if data.get(CONF_OPTIMISTIC) else STATE_FROM_MESSAGES
+    )
+    return vol.Schema(
+        {
+            **_command(CONF_COMMAND_ON, data),
+            **_command(CONF_COMMAND_OFF, data),
+            **_queue(data),
+            vol.Required(CONF_STATE_FROM, default=state_from): _select(
+                [STATE_FROM_MESSAGES, STATE_FROM_OPTIMISTIC],
+                CONF_STATE_FROM,
+                mode=selector.SelectSelectorMode.LIST,
+            ),
+        }
+    )
+
+
+def button_schema(data: Mapping[str, Any]) -> vol.Schema:
+    """A button's command and the queue option."""
+    return vol.Schema({**_command(CONF_COMMAND, data), **_queue(data)})
+
+
+def checked_commands(
+    user_input: Mapping[str, Any], commands: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Commands, queue and optimistic from a commands form; errors by field.
+
+    Each command follows the send action's payload rules (payload.py).
+    """
+    errors: dict[str, str] = {}
+    for key in commands:
+        try:
+            command_payload(user_input, key)
+        except InvalidPayloadError as err:
+            errors[key] = err.reason
+    chosen = {key: user_input[key] for key in commands}
+    chosen[CONF_QUEUE] = bool(user_input.get(CONF_QUEUE, False))
+    if CONF_STATE_FROM in user_input:
+        optimistic = user_input[CONF_STATE_FROM] == STATE_FROM_OPTIMISTIC
+        chosen[CONF_OPTIMISTIC] = optimistic
+    return chosen, errors
 
 
 def name_schema(data: Mapping[str, Any], *, with_platform: bool) -> vol.Schema:

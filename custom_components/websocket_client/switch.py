@@ -77,8 +77,12 @@ class MessageSwitch(OnOffMessageEntity, SwitchEntity):
         self._queue = bool(self.config.get(CONF_QUEUE, False))
         # A queued command is still accepted while disconnected.
         self._follow_connection = self._follow_connection and not self._queue
-        self.follows_messages = not self.config.get(CONF_OPTIMISTIC, False)
-        self._attr_assumed_state = not self.follows_messages
+        if self.config.get(CONF_OPTIMISTIC, False):
+            # Its state is its last command: nothing feeds it, nothing expires.
+            self.follows_messages = False
+            self._attr_assumed_state = True
+            self._expire_after = 0
+            self._expired = False
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Send the on command."""
