@@ -110,3 +110,24 @@ async def test_message_button_not_connected_is_translated(
         await press(hass, "button.living_room_bell")
     assert err.value.translation_key == "not_connected"
     assert ws_server.frames == []
+
+
+async def test_message_button_follows_its_subentry(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Changed: the new message at once; removed: gone; no reconnect."""
+    entry = await add_entry(
+        subentries=[entity_subentry("Bell", "b1", "button", command={"message": "a"})]
+    )
+    await wait_connected(hass)
+    subentry = entry.subentries["b1"]
+    changed = {"platform": "button", "command": {"message": "b"}}
+    hass.config_entries.async_update_subentry(entry, subentry, data=changed)
+    await hass.async_block_till_done()
+    await press(hass, "button.living_room_bell")
+    await wait_until(lambda: len(ws_server.frames) == 1)
+    assert ws_server.frames[0].data == "b"
+    hass.config_entries.async_remove_subentry(entry, "b1")
+    await hass.async_block_till_done()
+    assert hass.states.get("button.living_room_bell") is None
+    assert entry.runtime_data.statistics.connects == 1

@@ -11,9 +11,10 @@ from typing import Any
 
 from aiohttp import WSMsgType
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
 import pytest
+from pytest_homeassistant_custom_component.common import mock_restore_cache
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.websocket_client.const import DOMAIN
@@ -216,3 +217,16 @@ async def test_message_switch_too_large_and_unusable_command(
     assert state_of(hass, LAMP) == STATE_UNKNOWN
     assert hass.states.get("switch.living_room_broken") is None
     assert ws_server.frames == []
+
+
+async def test_optimistic_switch_restored_after_restart(
+    hass: HomeAssistant, add_entry: EntryFactory
+) -> None:
+    """The last command's state comes back; expire_after does not apply."""
+    mock_restore_cache(hass, [State(LAMP, STATE_ON)])
+    lamp = entity_subentry(
+        "Lamp", "l1", "switch", optimistic=True, expire_after=1, **LAMP_COMMANDS
+    )
+    await add_entry(subentries=[lamp])
+    await wait_connected(hass)
+    assert state_of(hass, LAMP) == STATE_ON
