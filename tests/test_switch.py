@@ -13,6 +13,7 @@ from aiohttp import WSMsgType
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import mock_restore_cache
 from syrupy.assertion import SnapshotAssertion
@@ -21,11 +22,14 @@ from custom_components.websocket_client.const import DOMAIN
 
 from .helpers import (
     CONNECTED,
+    SNAPSHOT_ENTRY_ID,
     SWITCH,
     EntryFactory,
     RetryWitness,
     call_action,
+    device_of,
     entity_subentry,
+    release_neutral,
     snapshot_connected_platform,
     state_of,
     wait_connected,
@@ -230,3 +234,44 @@ async def test_optimistic_switch_restored_after_restart(
     await add_entry(subentries=[lamp])
     await wait_connected(hass)
     assert state_of(hass, LAMP) == STATE_ON
+
+
+async def test_message_switch_and_button_snapshot(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """A switch from messages, an optimistic one and a button: entries and states."""
+    entry = await add_entry(
+        entry_id=SNAPSHOT_ENTRY_ID,
+        subentries=[
+            entity_subentry("Lamp", "l1", "switch", value_path="lamp", **LAMP_COMMANDS),
+            entity_subentry("Fan", "f1", "switch", optimistic=True, **LAMP_COMMANDS),
+            entity_subentry("Bell", "b1", "button", command={"message": "ring"}),
+        ],
+    )
+    await wait_connected(hass)
+    await ws_server.push_text('{"lamp": "on"}')
+    await wait_until(lambda: state_of(hass, LAMP) == STATE_ON)
+    await switch(hass, True, "switch.living_room_fan")
+    registry = er.async_get(hass)
+    for entity_id in (LAMP, "switch.living_room_fan", "button.living_room_bell"):
+        registered = registry.async_get(entity_id)
+        assert registered is not None
+        ours = {
+            field: getattr(registered, field)
+            for field in (
+                "config_subentry_id",
+                "unique_id",
+                "original_name",
+                "original_device_class",
+                "capabilities",
+                "entity_category",
+            )
+        }
+        assert ours == snapshot(name=f"{entity_id}-entry")
+        assert registered.device_id == device_of(hass, entry)
+        assert hass.states.get(entity_id) == release_neutral(snapshot)(
+            name=f"{entity_id}-state"
+        )
