@@ -110,3 +110,35 @@ async def test_entities_from_messages_with_their_failures(
             "value_failures": {"not_a_number": 1, "not_json": 1},
         }
     ]
+
+
+async def test_commands_of_switches_and_buttons_are_masked(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """A command may carry a token: only its kind is shown."""
+    lamp = entity_subentry(
+        "Lamp",
+        "l1",
+        "switch",
+        optimistic=True,
+        command_on={"json": {"token": "secret"}},
+        command_off={"message": "secret off"},
+    )
+    bell = entity_subentry("Bell", "b1", "button", command={"data_base64": "AAH/"})
+    entry = await add_entry(subentries=[lamp, bell])
+    await wait_connected(hass)
+    diagnostics: Any = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    shown = {
+        item["subentry_id"]: item for item in diagnostics["entities_from_messages"]
+    }
+    assert shown["l1"]["data"] == {
+        "platform": "switch",
+        "optimistic": True,
+        "command_on": {"json": "***"},
+        "command_off": {"message": "***"},
+    }
+    assert shown["b1"]["data"]["command"] == {"data_base64": "***"}
+    assert "secret" not in str(diagnostics)

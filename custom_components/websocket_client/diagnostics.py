@@ -1,7 +1,9 @@
 """Diagnostics download: settings, consent and statistics, with secrets redacted.
 
-Entity subentries come whole (a path, a template, a filter: no secrets), with
-each loaded entity's count of messages that gave no usable value, by kind.
+Entity subentries come whole (a path, a template, a filter: no secrets) but
+for the messages switches and buttons send (which may carry a token, as an
+on-connect message may): their kind only. With each loaded entity's count of
+messages that gave no usable value, by kind.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .connection import MASK, ConnectionSettings, mask_headers, mask_url
 from .const import CONF_CA_CERT
 from .message_entity import value_failures
 from .options import redacted_options
+from .subentry import COMMAND_KEYS
 
 
 def redact_entry_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -60,6 +63,15 @@ async def async_get_config_entry_diagnostics(
     }
 
 
+def redact_subentry_data(data: dict[str, Any]) -> dict[str, Any]:
+    """An entity subentry's data, its commands reduced to their kind."""
+    redacted = dict(data)
+    for key in COMMAND_KEYS:
+        if isinstance(command := data.get(key), dict):
+            redacted[key] = dict.fromkeys(command, MASK)
+    return redacted
+
+
 def _entities(
     hass: HomeAssistant, entry: WebSocketClientConfigEntry
 ) -> list[dict[str, Any]]:
@@ -70,7 +82,7 @@ def _entities(
             "subentry_id": subentry.subentry_id,
             "subentry_type": subentry.subentry_type,
             "title": subentry.title,
-            "data": dict(subentry.data),
+            "data": redact_subentry_data(dict(subentry.data)),
             "value_failures": failures.get(subentry.subentry_id),
         }
         for subentry in entry.subentries.values()

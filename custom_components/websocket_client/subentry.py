@@ -62,6 +62,7 @@ CONF_FORCE_UPDATE: Final = "force_update"
 CONF_COMMAND_ON: Final = "command_on"
 CONF_COMMAND_OFF: Final = "command_off"
 CONF_COMMAND: Final = "command"
+COMMAND_KEYS: Final = (CONF_COMMAND_ON, CONF_COMMAND_OFF, CONF_COMMAND)
 CONF_QUEUE: Final = "queue"
 CONF_OPTIMISTIC: Final = "optimistic"
 
