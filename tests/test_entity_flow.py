@@ -413,3 +413,16 @@ async def test_reconfigure_switch_to_optimistic_and_a_button(
         "command": {"json": [1]},
         "queue": True,
     }
+
+
+async def test_a_command_larger_than_the_maximum_message_size_is_refused(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The connection's limit, checked in the form (translated)."""
+    entry = await add_entry(options={"max_message_size": 16})
+    await wait_connected(hass)
+    result = await start(hass, entry, platform="button", name="Bell")
+    result = await answer(hass, result, command={"message": "x" * 17})
+    assert result["errors"] == {"command": "command_too_large"}
+    result = await answer(hass, result, command={"message": "x" * 16})
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -115,6 +115,9 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     # errors (entity_form.checked_commands)
     value_errors = literals_after(r"InvalidValueError\(\s*\"(\w+)\"")
     sensor_errors = set(re.findall(r"return \"(\w+)\"", SOURCES["entity_form.py"]))
+    sensor_errors |= set(
+        re.findall(r"Final = \"(\w+_too_large)\"", SOURCES["entity_form.py"])
+    )
     assert value_errors | sensor_errors | payload_errors | (
         filter_errors - {"invalid_message_type"}
     ) == (set(STRINGS["config_subentries"]["entity"]["error"]))

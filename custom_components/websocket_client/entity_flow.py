@@ -133,7 +133,9 @@ class EntitySubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
-            chosen, errors = form.checked_commands(user_input, commands)
+            chosen, errors = form.checked_commands(
+                user_input, commands, self._max_message_size()
+            )
             if not errors:
                 self._data.update(chosen)
                 if step_id == "button" or chosen.get(CONF_OPTIMISTIC):
@@ -300,6 +302,13 @@ class EntitySubentryFlow(ConfigSubentryFlow):
             self._data.pop(key, None)
             if chosen.get(key) not in (None, "", [], {}):
                 self._data[key] = chosen[key]
+
+    def _max_message_size(self) -> int:
+        entry = self._get_entry()
+        if entry.state is not ConfigEntryState.LOADED:
+            return 0
+        limit: int = entry.runtime_data.settings.max_message_size
+        return limit
 
     def _recent_messages(self) -> list[RecentMessage]:
         entry = self._get_entry()

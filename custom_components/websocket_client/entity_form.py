@@ -18,7 +18,7 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import ATTR_MATCH, ATTR_MATCH_REGEX
-from .message import ReceivedMessage
+from .message import ReceivedMessage, payload_size
 from .message_filter import filter_from_config
 from .message_value import (
     CONF_ATTRIBUTES_PATH,
@@ -80,6 +80,7 @@ STATE_FROM_OPTIMISTIC: Final = "optimistic"
 SWITCH_COMMANDS: Final = (CONF_COMMAND_ON, CONF_COMMAND_OFF)
 SWITCH_COMMAND_KEYS: Final = (*SWITCH_COMMANDS, CONF_QUEUE, CONF_OPTIMISTIC)
 BUTTON_COMMANDS: Final = (CONF_COMMAND,)
+COMMAND_TOO_LARGE: Final = "command_too_large"
 AVAILABILITY_KEYS: Final = (
     CONF_UNAVAILABLE_WHEN_DISCONNECTED,
     CONF_EXPIRE_AFTER,
@@ -307,18 +308,22 @@ def button_schema(data: Mapping[str, Any]) -> vol.Schema:
 
 
 def checked_commands(
-    user_input: Mapping[str, Any], commands: tuple[str, ...]
+    user_input: Mapping[str, Any], commands: tuple[str, ...], max_size: int = 0
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Commands, queue and optimistic from a commands form; errors by field.
 
-    Each command follows the send action's payload rules (payload.py).
+    Each command follows the send action's payload rules (payload.py) and
+    fits the connection's maximum message size (`max_size`, 0: no limit).
     """
     errors: dict[str, str] = {}
     for key in commands:
         try:
-            command_payload(user_input, key)
+            payload = command_payload(user_input, key)
         except InvalidPayloadError as err:
             errors[key] = err.reason
+            continue
+        if max_size and payload_size(payload) > max_size:
+            errors[key] = COMMAND_TOO_LARGE
     chosen = {key: user_input[key] for key in commands}
     chosen[CONF_QUEUE] = bool(user_input.get(CONF_QUEUE, False))
     if CONF_STATE_FROM in user_input:
