@@ -16,14 +16,14 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.bus import cut_text, message_event_data
 from custom_components.websocket_client.const import EVENT_MESSAGE
-from custom_components.websocket_client.message import ReceivedMessage, payload_size
+from custom_components.websocket_client.message import ReceivedMessage
 from tests.helpers import EntryFactory, wait_connected, wait_until
 from tests.servers.ws_server import RecordingWebSocketServer
 
 
 def received(payload: str | bytes) -> ReceivedMessage:
     """A message of the entry "Living room"."""
-    return ReceivedMessage("entry", "Living room", payload, payload_size(payload))
+    return ReceivedMessage("entry", "Living room", payload)
 
 
 async def test_message_events_follow_the_option_without_reconnecting(

@@ -27,14 +27,14 @@ from custom_components.websocket_client.entity_form import (
     switch_commands_schema,
     switch_schema,
 )
-from custom_components.websocket_client.message import ReceivedMessage, payload_size
+from custom_components.websocket_client.message import ReceivedMessage
 from custom_components.websocket_client.message_filter import InvalidFilterError
 from custom_components.websocket_client.message_value import InvalidValueError
 
 
 def received(payload: str | bytes) -> ReceivedMessage:
     """A message of the entry "Living room"."""
-    return ReceivedMessage("entry", "Living room", payload, payload_size(payload))
+    return ReceivedMessage("entry", "Living room", payload)
 
 
 def test_excerpts() -> None:

@@ -20,7 +20,7 @@ from custom_components.websocket_client.message import (
 
 def received(payload: str | bytes) -> ReceivedMessage:
     """A message of the entry "Living room"."""
-    return ReceivedMessage("entry", "Living room", payload, payload_size(payload))
+    return ReceivedMessage("entry", "Living room", payload)
 
 
 @pytest.mark.parametrize(

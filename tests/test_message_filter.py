@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 import voluptuous as vol
 
-from custom_components.websocket_client.message import ReceivedMessage, payload_size
+from custom_components.websocket_client.message import ReceivedMessage
 from custom_components.websocket_client.message_filter import (
     InvalidFilterError,
     MessageFilter,
@@ -32,7 +32,7 @@ PAYLOADS: tuple[str | bytes, ...] = (
 
 def received(payload: str | bytes) -> ReceivedMessage:
     """A message of the entry "Living room"."""
-    return ReceivedMessage("entry", "Living room", payload, payload_size(payload))
+    return ReceivedMessage("entry", "Living room", payload)
 
 
 def accepted(criteria: MessageFilter) -> list[str | bytes]:

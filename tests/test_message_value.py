@@ -7,7 +7,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.websocket_client.message import ReceivedMessage, payload_size
+from custom_components.websocket_client.message import ReceivedMessage
 from custom_components.websocket_client.message_value import (
     NO_VALUE,
     Failure,
@@ -26,7 +26,7 @@ READING = '{"data": {"temperature": 21.5, "unit": "°C"}, "items": [{"name": "a"
 
 def received(payload: str | bytes) -> ReceivedMessage:
     """A message of the entry "Living room"."""
-    return ReceivedMessage("entry", "Living room", payload, payload_size(payload))
+    return ReceivedMessage("entry", "Living room", payload)
 
 
 def reader(

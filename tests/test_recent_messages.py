@@ -7,7 +7,6 @@ from datetime import timedelta
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from custom_components.websocket_client.message import ReceivedMessage, payload_size
 from custom_components.websocket_client.recent_messages import (
     RECENT_MESSAGES,
     RecentMessages,
@@ -17,17 +16,12 @@ from .helpers import EntryFactory, wait_connected, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 
-def received(payload: str | bytes) -> ReceivedMessage:
-    """A message of the entry "Living room"."""
-    return ReceivedMessage("entry", "Living room", payload, payload_size(payload))
-
-
 def test_bounded_newest_first() -> None:
     """The oldest message goes when the bound is reached."""
-    recent = RecentMessages(size=3)
+    recent = RecentMessages("entry", "Living room", size=3)
     assert recent.newest_first() == []
     for number in range(5):
-        recent.add(received(str(number)))
+        recent.add(str(number))
     assert [kept.message.text for kept in recent.newest_first()] == ["4", "3", "2"]
     recent.clear()
     assert recent.newest_first() == []
@@ -36,8 +30,8 @@ def test_bounded_newest_first() -> None:
 def test_each_message_has_the_time_it_arrived() -> None:
     """The time is the time of arrival, in UTC."""
     before = dt_util.utcnow()
-    recent = RecentMessages()
-    recent.add(received(b"\x01"))
+    recent = RecentMessages("entry", "Living room")
+    recent.add(b"\x01")
     (kept,) = recent.newest_first()
     assert before - timedelta(seconds=1) <= kept.received <= dt_util.utcnow()
     assert kept.received.tzinfo is not None

@@ -28,7 +28,7 @@ from .connection import (
 from .const import ClientStatus
 from .errors import validation_error
 from .listeners import Listeners
-from .message import ReceivedMessage, async_fanout, payload_size
+from .message import ReceivedMessage, async_fanout
 from .message_filter import MessageFilter
 from .options import connection_settings, needs_reconnect
 from .outage_log import OutageLog
@@ -63,7 +63,7 @@ class WebSocketClient:
         self.statistics = ClientStatistics(hass.loop)
         self.status_listeners = Listeners()
         self.messages = async_fanout(hass, entry.entry_id)
-        self.recent_messages = RecentMessages()  # for the entity flow; memory only
+        self.recent_messages = RecentMessages(entry.entry_id, self.name)  # memory only
         self._options = dict(entry.options)
         self._shut_down = False  # for good: the entry or Home Assistant goes away
         self._outages = OutageLog(self.name, self.masked_url, self.statistics)
@@ -242,8 +242,8 @@ class WebSocketClient:
     def message_received(self, payload: str | bytes) -> None:
         """Keep a received message among the recent ones; hand it to subscribers."""
         self.statistics.count_received()
-        size = payload_size(payload)
-        message = ReceivedMessage(self.entry.entry_id, self.name, payload, size)
-        self.recent_messages.add(message)
+        self.recent_messages.add(payload)
         if self.messages:
-            self.messages.publish(message)
+            self.messages.publish(
+                ReceivedMessage(self.entry.entry_id, self.name, payload)
+            )

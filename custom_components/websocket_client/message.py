@@ -38,15 +38,13 @@ class ReceivedMessage:
 
     __slots__ = ("_base64", "_json", "data", "entry_id", "name", "size", "text")
 
-    def __init__(
-        self, entry_id: str, name: str, payload: str | bytes, size: int
-    ) -> None:
+    def __init__(self, entry_id: str, name: str, payload: str | bytes) -> None:
         """Wrap a received text (str) or binary (bytes) payload."""
         self.entry_id = entry_id
         self.name = name
         self.text: str | None = payload if isinstance(payload, str) else None
         self.data: bytes | None = payload if isinstance(payload, bytes) else None
-        self.size = size
+        self.size = payload_size(payload)
         self._json: Any = _UNPARSED
         self._base64: str | None = None
 

@@ -3,7 +3,8 @@
 The subentry flow lists them so the user can point at a message that really
 arrived. A bounded deque, newest last inside, newest first outside; never
 written to disk and dropped with the client when the entry unloads. Cost per
-message: one append.
+message: one append of the raw payload; a `ReceivedMessage` is made only when
+the flow reads them.
 """
 
 from __future__ import annotations
@@ -33,21 +34,26 @@ class RecentMessage:
 class RecentMessages:
     """The last messages of one connection, bounded."""
 
-    __slots__ = ("_messages",)
+    __slots__ = ("_entry_id", "_messages", "_name")
 
-    def __init__(self, size: int = RECENT_MESSAGES) -> None:
-        """Keep at most `size` messages."""
-        self._messages: deque[tuple[float, ReceivedMessage]] = deque(maxlen=size)
+    def __init__(self, entry_id: str, name: str, size: int = RECENT_MESSAGES) -> None:
+        """Keep at most `size` messages of the connection `name`."""
+        self._entry_id = entry_id
+        self._name = name
+        self._messages: deque[tuple[float, str | bytes]] = deque(maxlen=size)
 
-    def add(self, message: ReceivedMessage) -> None:
+    def add(self, payload: str | bytes) -> None:
         """Remember a message that just arrived, forgetting the oldest if full."""
-        self._messages.append((time.time(), message))
+        self._messages.append((time.time(), payload))
 
     def newest_first(self) -> list[RecentMessage]:
         """The kept messages, the newest first, with the time they arrived."""
         return [
-            RecentMessage(dt_util.utc_from_timestamp(received), message)
-            for received, message in reversed(self._messages)
+            RecentMessage(
+                dt_util.utc_from_timestamp(received),
+                ReceivedMessage(self._entry_id, self._name, payload),
+            )
+            for received, payload in reversed(self._messages)
         ]
 
     def clear(self) -> None:

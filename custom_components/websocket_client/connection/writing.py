@@ -32,17 +32,16 @@ async def write_within(
     leave the write waiting for room in the socket: after `give_up_after` s
     the socket is dropped. Either way the connection is lost, not in error.
     """
-    # Eager: a write that finds room completes here, without a task switch.
-    writing = asyncio.Task(write, loop=asyncio.get_running_loop(), eager_start=True)
+    writing = _started(write)
     if not writing.done():
-        # Read even when the caller is cancelled meanwhile (see write_until_ended)
-        writing.add_done_callback(_read_outcome)
         await asyncio.wait((writing,), timeout=give_up_after)
         if not writing.done():
             await _drop_socket(writing, transport, give_up_after)
             return False
-    if writing.cancelled() or (error := writing.exception()) is None:
-        return not writing.cancelled()
+    if writing.cancelled():
+        return False
+    if (error := writing.exception()) is None:
+        return True
     if isinstance(error, aiohttp.ClientError | ConnectionError):
         return False
     raise error
@@ -72,14 +71,8 @@ async def write_until_ended(
     A peer that keeps TCP open but stops reading leaves a write waiting for
     room in the socket; nothing but the end of the connection ends that wait.
     """
-    # Eager: a write that finds room completes here, without a task switch.
-    writing = asyncio.Task(
-        _written(write, ended), loop=asyncio.get_running_loop(), eager_start=True
-    )
+    writing = _started(_written(write, ended))
     if not writing.done():
-        # A write given up on may still fail later: read it, or asyncio logs
-        # "Task exception was never retrieved".
-        writing.add_done_callback(_read_outcome)
         try:
             await asyncio.wait((writing, ended), return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -101,6 +94,20 @@ async def _written(
     """
     await write
     return not ended.done()
+
+
+def _started[T](write: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """A write as a task, started eagerly.
+
+    A write that finds room completes here, without a task switch. One that
+    waits has its outcome read whenever it ends, even after its caller gave
+    up: a write given up on may still fail, and asyncio would log "Task
+    exception was never retrieved".
+    """
+    writing = asyncio.Task(write, loop=asyncio.get_running_loop(), eager_start=True)
+    if not writing.done():
+        writing.add_done_callback(_read_outcome)
+    return writing
 
 
 def _read_outcome(task: asyncio.Task[Any]) -> None:
