@@ -11,7 +11,7 @@ conftest.py, the servers and peers in the `servers` package.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 import re
 from typing import Any
 from unittest.mock import ANY, patch
@@ -309,6 +309,38 @@ def release_neutral(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.with_defaults(
         exclude=_not_in_every_release, matcher=timestamps_as_any
     )
+
+
+# The registry fields of an entity from messages that are ours; the options
+# differ between releases (2026.2 adds a sensor's display precision of its own)
+OUR_REGISTRY_FIELDS = (
+    "config_subentry_id",
+    "unique_id",
+    "original_name",
+    "original_device_class",
+    "unit_of_measurement",
+    "capabilities",
+    "entity_category",
+)
+
+
+def assert_entities_match_snapshot(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+    entity_ids: Iterable[str],
+) -> None:
+    """Entities on the entry's device: our registry fields and states as snapped."""
+    registry = er.async_get(hass)
+    for entity_id in entity_ids:
+        registered = registry.async_get(entity_id)
+        assert registered is not None
+        ours = {field: getattr(registered, field) for field in OUR_REGISTRY_FIELDS}
+        assert ours == snapshot(name=f"{entity_id}-entry")
+        assert registered.device_id == device_of(hass, entry)
+        assert hass.states.get(entity_id) == release_neutral(snapshot)(
+            name=f"{entity_id}-state"
+        )
 
 
 async def snapshot_connected_platform(

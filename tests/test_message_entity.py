@@ -29,9 +29,8 @@ from .helpers import (
     CONNECTED,
     SNAPSHOT_ENTRY_ID,
     EntryFactory,
-    device_of,
+    assert_entities_match_snapshot,
     entity_subentry,
-    release_neutral,
     state_of,
     wait_connected,
     wait_until,
@@ -382,29 +381,7 @@ async def test_snapshot(
     )
     await wait_connected(hass)
     await push_all(hass, entry, ws_server, reading(21.5), '{"door": "on"}')
-    registry = er.async_get(hass)
-    for entity_id in (TEMPERATURE, DOOR):
-        registered = registry.async_get(entity_id)
-        assert registered is not None
-        # Registry options differ between releases (2026.2 adds a sensor's
-        # display precision of its own): the fields that are ours.
-        ours = {
-            field: getattr(registered, field)
-            for field in (
-                "config_subentry_id",
-                "unique_id",
-                "original_name",
-                "original_device_class",
-                "unit_of_measurement",
-                "capabilities",
-                "entity_category",
-            )
-        }
-        assert ours == snapshot(name=f"{entity_id}-entry")
-        assert registered.device_id == device_of(hass, entry)
-        assert hass.states.get(entity_id) == release_neutral(snapshot)(
-            name=f"{entity_id}-state"
-        )
+    assert_entities_match_snapshot(hass, entry, snapshot, (TEMPERATURE, DOOR))
 
 
 async def test_unusable_settings_leave_out_only_their_entity(

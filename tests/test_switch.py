@@ -13,7 +13,6 @@ from aiohttp import WSMsgType
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import mock_restore_cache
 from syrupy.assertion import SnapshotAssertion
@@ -26,10 +25,9 @@ from .helpers import (
     SWITCH,
     EntryFactory,
     RetryWitness,
+    assert_entities_match_snapshot,
     call_action,
-    device_of,
     entity_subentry,
-    release_neutral,
     snapshot_connected_platform,
     state_of,
     wait_connected,
@@ -255,23 +253,9 @@ async def test_message_switch_and_button_snapshot(
     await ws_server.push_text('{"lamp": "on"}')
     await wait_until(lambda: state_of(hass, LAMP) == STATE_ON)
     await switch(hass, True, "switch.living_room_fan")
-    registry = er.async_get(hass)
-    for entity_id in (LAMP, "switch.living_room_fan", "button.living_room_bell"):
-        registered = registry.async_get(entity_id)
-        assert registered is not None
-        ours = {
-            field: getattr(registered, field)
-            for field in (
-                "config_subentry_id",
-                "unique_id",
-                "original_name",
-                "original_device_class",
-                "capabilities",
-                "entity_category",
-            )
-        }
-        assert ours == snapshot(name=f"{entity_id}-entry")
-        assert registered.device_id == device_of(hass, entry)
-        assert hass.states.get(entity_id) == release_neutral(snapshot)(
-            name=f"{entity_id}-state"
-        )
+    assert_entities_match_snapshot(
+        hass,
+        entry,
+        snapshot,
+        (LAMP, "switch.living_room_fan", "button.living_room_bell"),
+    )
