@@ -71,6 +71,13 @@ def build_automation(journey: Journey, base: str, connection: Connection) -> str
         page, action.locator("ha-selector-object", has_text="JSON"), json.dumps(ACK)
     )
 
+    # The Action menu once stayed open over the Save button: a person would
+    # choose Send JSON again, which closes it.
+    send_json = page.get_by_role("option", name="Send JSON", exact=True)
+    if send_json.is_visible():
+        send_json.click()
+    expect(send_json).to_be_hidden()
+
     # The README's picture: the trigger as a person filled it in
     page.get_by_text("When", exact=True).scroll_into_view_if_needed()
     journey.screenshot("device-automation-editor")
