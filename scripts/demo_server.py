@@ -1,4 +1,12 @@
-"""Demo WebSocket server for development: echoes what it receives, pushes a tick.
+"""Demo WebSocket server for development: a small device that talks JSON.
+
+Every few seconds it pushes a tick with a temperature and a humidity:
+
+    {"type": "tick", "temperature": 21.3, "humidity": 43, "seq": 3, "time": 1764.1}
+
+It has a switch: `{"op": "on"}` or `{"op": "off"}` turns it, and every client
+is then told `{"type": "switch", "state": "on"}`. Everything it receives is
+echoed back first, so an action's message shows up as a received one.
 
 Run: python scripts/demo_server.py [--host 127.0.0.1] [--port 8765] [--interval 5]
 """
@@ -10,25 +18,65 @@ import asyncio
 from collections.abc import AsyncIterator
 import json
 import time
+from typing import Any
 
 from aiohttp import WSMsgType, web
+
+SWITCH_STATES = ("on", "off")
+
+
+def tick(seq: int) -> dict[str, Any]:
+    """The n-th tick: readings that drift slowly, so entities have news."""
+    return {
+        "type": "tick",
+        "temperature": round(21 + (seq % 10) / 10, 1),
+        "humidity": 40 + seq % 7,
+        "seq": seq,
+        "time": round(time.time(), 3),
+    }
+
+
+def switch_command(text: str) -> str | None:
+    """The state a switch command asks for ("on", "off"), or None."""
+    try:
+        command = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(command, dict) and command.get("op") in SWITCH_STATES:
+        return str(command["op"])
+    return None
+
+
+async def _broadcast(app: web.Application, message: dict[str, Any]) -> None:
+    text = json.dumps(message)
+    for ws in list(app["clients"]):
+        await ws.send_str(text)
+
+
+async def _on_text(app: web.Application, ws: web.WebSocketResponse, text: str) -> None:
+    print(f"received text: {text}", flush=True)
+    await ws.send_str(text)
+    if (state := switch_command(text)) is not None:
+        app["switch"] = state
+        await _broadcast(app, {"type": "switch", "state": state})
 
 
 async def _serve_client(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=30)
     await ws.prepare(request)
-    request.app["clients"].add(ws)
+    app = request.app
+    app["clients"].add(ws)
     print(f"client connected from {request.remote}", flush=True)
     try:
+        await ws.send_str(json.dumps({"type": "switch", "state": app["switch"]}))
         async for msg in ws:
             if msg.type is WSMsgType.TEXT:
-                print(f"received text: {msg.data}", flush=True)
-                await ws.send_str(msg.data)
+                await _on_text(app, ws, msg.data)
             elif msg.type is WSMsgType.BINARY:
                 print(f"received binary: {msg.data.hex()}", flush=True)
                 await ws.send_bytes(msg.data)
     finally:
-        request.app["clients"].discard(ws)
+        app["clients"].discard(ws)
         print(f"client disconnected (close code {ws.close_code})", flush=True)
     return ws
 
@@ -38,15 +86,14 @@ async def _push_ticks(app: web.Application, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         seq += 1
-        tick = json.dumps({"type": "tick", "seq": seq, "time": time.time()})
-        for ws in list(app["clients"]):
-            await ws.send_str(tick)
+        await _broadcast(app, tick(seq))
 
 
 def build_app(interval: float) -> web.Application:
     """The demo application: any path accepts a WebSocket."""
     app = web.Application()
     app["clients"] = set()
+    app["switch"] = "off"
     app.router.add_get("/{tail:.*}", _serve_client)
 
     async def ticker(app: web.Application) -> AsyncIterator[None]:

@@ -30,8 +30,8 @@ import urllib.parse
 
 DEV_USER = {"name": "Developer", "username": "dev", "password": "dev"}
 DEMO_REASON = (
-    "Development demo: the server echoes what it receives and pushes a tick "
-    "every 5 seconds."
+    "Development demo: the server pushes a temperature every 5 seconds, has a "
+    "switch, and echoes what it receives."
 )
 ALREADY_ONBOARDED = 3
 

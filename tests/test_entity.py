@@ -39,6 +39,7 @@ async def test_device_and_entities(
     }
     disabled = {e.entity_id for e in entities if e.disabled_by is not None}
     assert disabled == {
+        "event.living_room_message",
         "sensor.living_room_messages_received",
         "sensor.living_room_messages_sent",
         "sensor.living_room_heartbeat_round_trip_time",

@@ -8,12 +8,13 @@ import json
 
 from homeassistant.const import EVENT_STATE_CHANGED, Platform
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.json import json_bytes
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.websocket_client.const import EVENT_MESSAGE
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.event import MIN_WRITE_INTERVAL
 
 from .helpers import (
@@ -38,6 +39,7 @@ async def test_snapshot(
     await snapshot_connected_platform(hass, add_entry, snapshot, Platform.EVENT)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_receive_text_json_and_binary(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
@@ -78,6 +80,49 @@ async def test_receive_text_json_and_binary(
     assert message_attribute(hass, "data_base64") == "AAH+/w=="
 
 
+async def test_disabled_for_new_connections_kept_by_existing_ones(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+) -> None:
+    """A new connection's Message entity starts disabled, writing nothing.
+
+    One registered before (enabled, as every earlier version made it) stays
+    enabled and follows the messages.
+    """
+    messages = async_capture_events(hass, EVENT_MESSAGE)
+    new = await add_entry()
+    message_entity = entity_registry.async_get(MESSAGE)
+    assert message_entity is not None
+    assert message_entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    existing = "event.kitchen_message"
+    entity_registry.async_get_or_create(
+        Platform.EVENT,
+        DOMAIN,
+        "kitchen_message",
+        config_entry=None,
+        suggested_object_id="kitchen_message",
+    )
+    kitchen = await add_entry(title="Kitchen", entry_id="kitchen")
+    await wait_connected(hass)
+    await wait_until(lambda: len(ws_server.clients) == 2)
+    await ws_server.push_text("to everyone")
+    await wait_until(lambda: len(messages) == 2)
+    assert {event.data["entry_id"] for event in messages} == {
+        new.entry_id,
+        kitchen.entry_id,
+    }
+
+    def existing_shows_it() -> bool:
+        state = hass.states.get(existing)
+        return state is not None and state.attributes.get("text") == "to everyone"
+
+    await wait_until(existing_shows_it)
+    assert hass.states.get(MESSAGE) is None
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_message_entity_is_paced_but_shows_the_latest(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
@@ -114,6 +159,7 @@ async def test_message_entity_is_paced_but_shows_the_latest(
     assert all(gap > MIN_WRITE_INTERVAL - 0.01 for gap in gaps), gaps
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_payload_limit_keeps_events_within_it(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:

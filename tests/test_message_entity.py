@@ -297,7 +297,8 @@ async def test_subentries_added_changed_removed_without_a_reconnect(
     )
     hass.config_entries.async_add_subentry(entry, subentry)
     await hass.async_block_till_done()
-    assert state_of(hass, TEMPERATURE) == STATE_UNKNOWN
+    # It starts from the newest message it wants among those kept.
+    assert state_of(hass, TEMPERATURE) == "18"
     await push_all(hass, entry, ws_server, reading(19))
     assert state_of(hass, TEMPERATURE) == "19"
 
@@ -433,3 +434,42 @@ async def test_a_restored_value_expires_in_what_is_left_of_expire_after(
     assert state_of(hass, TEMPERATURE) == "18.5"
     assert state_of(hass, "sensor.living_room_old") == STATE_UNAVAILABLE
     await wait_until(lambda: state_of(hass, TEMPERATURE) == STATE_UNAVAILABLE)
+
+
+def sensor(title: str, **data: Any) -> ConfigSubentry:
+    """A temperature sensor's subentry, to add while the entry runs."""
+    return ConfigSubentry(
+        data=MappingProxyType({"platform": "sensor", **READING, **data}),
+        subentry_type="entity",
+        title=title,
+        unique_id=None,
+    )
+
+
+async def test_a_new_entity_starts_from_the_newest_matching_kept_message(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Added while connected: the newest wanted message, not a newer unwanted one.
+
+    With expire_after, that message counts from when it arrived: added once
+    it is older than expire_after, an entity is unavailable at once.
+    """
+    entry = await add_entry()
+    await wait_connected(hass)
+    await push_all(
+        hass, entry, ws_server, reading(17), reading(18), reading(99, kind="forecast")
+    )
+    hass.config_entries.async_add_subentry(
+        entry, sensor("Temperature", expire_after=0.3)
+    )
+    await hass.async_block_till_done()
+    state = hass.states.get(TEMPERATURE)
+    assert state is not None
+    assert state.state == "18"
+    assert state.attributes["temperature"] == 18
+
+    # Expired now, counted from when 18 arrived (no message came since)
+    await wait_until(lambda: state_of(hass, TEMPERATURE) == STATE_UNAVAILABLE)
+    hass.config_entries.async_add_subentry(entry, sensor("Stale", expire_after=0.3))
+    await hass.async_block_till_done()
+    assert state_of(hass, "sensor.living_room_stale") == STATE_UNAVAILABLE

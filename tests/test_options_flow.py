@@ -342,6 +342,7 @@ async def test_options_do_not_retry_refused_credentials(
     assert ws_server.handshakes == 1
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_payload_limit_change_keeps_the_connection(
     hass: HomeAssistant,
     ws_server: RecordingWebSocketServer,

@@ -2,7 +2,8 @@
 
 The entity follows the received messages at most four times a second: at high
 rates a state write (and a recorded state row) per message would cost more than
-everything else together. Below that rate it shows every message.
+everything else together. Below that rate it shows every message. It is
+disabled by default for new connections: each write is a logbook line.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class MessageEvent(WebSocketClientEntity, EventEntity):
 
     _attr_event_types = [MESSAGE_TYPE_TEXT, MESSAGE_TYPE_BINARY]
     _attr_translation_key = "message"
+    # Every message would be a line in the device's Activity panel, burying
+    # its history (connected, lost, approved); entities from messages carry
+    # the values now. Existing installations keep theirs enabled.
+    _attr_entity_registry_enabled_default = False
     # Payloads can be large; keep them out of the database.
     _unrecorded_attributes = frozenset(
         {ATTR_TEXT, ATTR_JSON, ATTR_DATA_BASE64, ATTR_SIZE, ATTR_TRUNCATED}

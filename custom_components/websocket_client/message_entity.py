@@ -205,6 +205,8 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         """Restore the last state, then follow messages and the connection."""
         await super().async_added_to_hass()
         await self.async_restore()
+        if self.follows_messages:
+            self._start_from_recent()
         follow_subentry(self, self.client.entry.entry_id, self.subentry_id)
         if self.follows_messages:
             self.async_on_remove(self.client.messages.subscribe(self._on_message))
@@ -217,7 +219,10 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         """Take back the last state (each platform knows how)."""
 
     def restored(self, last_updated: datetime) -> None:
-        """A state came back: it expires in what is left of expire_after."""
+        """A state came back (restored, or from a kept message).
+
+        It expires in what is left of expire_after.
+        """
         if self._expire_after <= 0:
             return
         age = (dt_util.utcnow() - last_updated).total_seconds()
@@ -258,15 +263,47 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
             self._expired = False
             self._expire_in(self._expire_after)
         # A message that gives no usable value changes nothing (but expiry).
-        value = self.reader.value(message)
-        if value is NO_VALUE or not self.apply_value(value):
+        if not self._read(message):
             return
-        attributes = self.reader.attributes(message)
-        if attributes is not None:
-            self._attr_extra_state_attributes = attributes
         if self.force_update:
             self._written = None
         self._write_if_changed()
+
+    def _read(self, message: ReceivedMessage) -> bool:
+        """Take a message's value and attributes; False if it gives no usable value."""
+        value = self.reader.value(message)
+        if value is NO_VALUE or not self.apply_value(value):
+            return False
+        attributes = self.reader.attributes(message)
+        if attributes is not None:
+            self._attr_extra_state_attributes = attributes
+        return True
+
+    def _start_from_recent(self) -> None:
+        """Start from the newest matching message the connection kept, if any.
+
+        An entity added or changed while connected would otherwise wait for
+        the server to speak again (MQTT's retained message fills that gap).
+        It is as new as any restored state: the connection keeps its recent
+        messages only while it runs.
+        """
+        newest = next(
+            (
+                kept
+                for kept in self.client.recent_messages.newest_first()
+                if self._filter.matches(kept.message)
+            ),
+            None,
+        )
+        if newest is None:
+            return
+        try:
+            taken = self._read(newest.message)
+        except Exception as err:  # noqa: BLE001 - as in the receive path
+            self.reader.fail(Failure.NOT_WRITTEN, f"{type(err).__name__}: {err}")
+            return
+        if taken:
+            self.restored(newest.received)
 
     @callback
     def _write_if_changed(self) -> None:

@@ -47,6 +47,9 @@ DOCS_SHOTS = {
     "device-page": "device-page.png",
     "device-automation-editor": "device-automation-editor.png",
     "options-protocol": "options-protocol.png",
+    "entity-field": "entity-field.png",
+    "entity-preview": "entity-preview.png",
+    "entities-device-page": "entities-device-page.png",
     # One per frontend: the form's look is the frontend's
     "options-sections": f"options-sections-{ha_version}.png",
 }

@@ -36,6 +36,7 @@ def auto_enable_custom_integrations(
     """The recorder must start before Home Assistant does."""
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_recorder_gets_nothing_over_the_limit(
     recorder_mock: Recorder,
     hass: HomeAssistant,
