@@ -13,18 +13,13 @@ import voluptuous as vol
 
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.entity_form import (
-    BUTTON_COMMANDS,
-    SWITCH_COMMANDS,
     binary_sensor_schema,
-    button_schema,
-    checked_commands,
     checked_filter,
     checked_value,
     excerpt,
     field_choices,
     sensor_error,
     sensor_schema,
-    switch_commands_schema,
     switch_schema,
 )
 from custom_components.websocket_client.message import ReceivedMessage
@@ -115,43 +110,6 @@ def test_device_classes_offered_are_translated(
     assert "timestamp" not in offered
 
 
-def test_checked_commands_follow_the_payload_rules() -> None:
-    """Each command by the send action's rules; the state choice as optimistic."""
-    good = {
-        "command_on": {"json": {"op": "on"}},
-        "command_off": {"data_base64": "AAH/"},
-        "state_from": "optimistic",
-    }
-    chosen, errors = checked_commands(good, SWITCH_COMMANDS)
-    assert errors == {}
-    assert chosen == {
-        "command_on": {"json": {"op": "on"}},
-        "command_off": {"data_base64": "AAH/"},
-        "queue": False,
-        "optimistic": True,
-    }
-    bad = {"command": {"data_base64": "!"}, "queue": True}
-    chosen, errors = checked_commands(bad, BUTTON_COMMANDS)
-    assert errors == {"command": "invalid_base64"}
-    assert "optimistic" not in chosen
-
-
-def test_command_forms_show_the_saved_settings() -> None:
-    """Commands as suggested values; queue and state choice as defaults."""
-    saved: dict[str, Any] = {
-        "command_on": {"message": "on"},
-        "command_off": {"message": "off"},
-        "command": {"json": [1]},
-        "queue": True,
-        "optimistic": True,
-        "payload_on": "yes",
-    }
-    commands = switch_commands_schema(saved)({"command_on": {}, "command_off": {}})
-    assert commands["queue"] is True
-    assert commands["state_from"] == "optimistic"
-    assert button_schema(saved)({"command": {}})["queue"] is True
-    assert switch_schema(saved)({})["payload_on"] == "yes"
-    for schema in (switch_commands_schema(saved), button_schema(saved)):
-        for key in schema.schema:
-            if str(key).startswith("command"):
-                assert key.description["suggested_value"] == saved[str(key)]
+def test_switch_state_form_shows_the_saved_values() -> None:
+    """The on and off values as saved."""
+    assert switch_schema({"payload_on": "yes"})({})["payload_on"] == "yes"

@@ -112,11 +112,11 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     raised |= {"invalid_auth", "cannot_connect"}  # from async_check_handshake
     # The Add entity flow's errors: bad paths or templates, the filter's,
     # the sensor options' (entity_form.sensor_error), the commands' payload
-    # errors (entity_form.checked_commands)
+    # errors and sizes (command_form.checked_commands)
     value_errors = literals_after(r"InvalidValueError\(\s*\"(\w+)\"")
     sensor_errors = set(re.findall(r"return \"(\w+)\"", SOURCES["entity_form.py"]))
     sensor_errors |= set(
-        re.findall(r"Final = \"(\w+_too_large)\"", SOURCES["entity_form.py"])
+        re.findall(r"Final = \"(\w+_too_large)\"", SOURCES["command_form.py"])
     )
     assert value_errors | sensor_errors | payload_errors | (
         filter_errors - {"invalid_message_type"}

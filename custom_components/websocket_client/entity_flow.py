@@ -9,7 +9,7 @@ value: a field of that message, a typed path or a template (`value`) → which
 messages feed it (`filter`) → the platform's options and availability
 (`sensor` / `binary_sensor` / `switch`) → what the entity would show from the newest
 matching recent message (`preview`), then created or updated. The forms are
-in entity_form.py, the data format in subentry.py.
+in entity_form.py and command_form.py, the data format in subentry.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME
 import voluptuous as vol
 
-from . import entity_form as form
+from . import command_form, entity_form as form
 from .message import ReceivedMessage
 from .message_filter import InvalidFilterError, filter_from_config
 from .message_value import NO_VALUE, InvalidValueError, MessageValue, shown
@@ -113,7 +113,10 @@ class EntitySubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """A button's command and queue option; then saved (a button has no state)."""
         return await self._commands_step(
-            "button", form.button_schema, form.BUTTON_COMMANDS, user_input
+            "button",
+            command_form.button_schema,
+            command_form.BUTTON_COMMANDS,
+            user_input,
         )
 
     async def async_step_commands(
@@ -121,7 +124,10 @@ class EntitySubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """A switch's commands, queue option, and state from messages or optimistic."""
         return await self._commands_step(
-            "commands", form.switch_commands_schema, form.SWITCH_COMMANDS, user_input
+            "commands",
+            command_form.switch_commands_schema,
+            command_form.SWITCH_COMMANDS,
+            user_input,
         )
 
     async def _commands_step(
@@ -133,7 +139,7 @@ class EntitySubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
-            chosen, errors = form.checked_commands(
+            chosen, errors = command_form.checked_commands(
                 user_input, commands, self._max_message_size()
             )
             if not errors:
