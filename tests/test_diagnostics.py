@@ -136,7 +136,10 @@ async def test_commands_and_command_templates_are_masked(
         command_template='{"token": "secret", "level": {{ value }}}',
         max=10.0,
     )
-    entry = await add_entry(subentries=[lamp, bell, level])
+    mode = entity_subentry(
+        "Mode", "s1", "select", options=["eco"], command_template="secret {{ value }}"
+    )
+    entry = await add_entry(subentries=[lamp, bell, level, mode])
     await wait_connected(hass)
     diagnostics: Any = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     shown = {
@@ -156,4 +159,5 @@ async def test_commands_and_command_templates_are_masked(
         "max": 10.0,
     }
     assert shown["n1"]["value_failures"] == {}
+    assert shown["s1"]["data"]["command_template"] == "***"
     assert "secret" not in str(diagnostics)

@@ -36,7 +36,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Subscribers of the fan-out, platforms, actions, flows
     frozenset(
         {"entity", "event", "sensor", "binary_sensor", "switch", "button"}
-        | {"message_entity", "command_entity", "entity_flow", "number"}
+        | {"message_entity", "command_entity", "entity_flow", "number", "select"}
         | {"trigger", "device_trigger", "device_condition", "device_action"}
         | {"services", "recorder_advice", "repairs", "diagnostics", "config_flow"}
         | {"__init__"}

@@ -116,7 +116,7 @@ def number_rule(config: Mapping[str, Any]) -> StateRule:
 
 def select_rule(config: Mapping[str, Any]) -> StateRule:
     """One of the select's options, the value compared as text."""
-    options = list(config.get(CONF_OPTIONS) or [])
+    options = [str(option) for option in config.get(CONF_OPTIONS) or []]
 
     def rule(value: Any) -> str:
         if (text := as_text(value)) not in options:
