@@ -1,15 +1,23 @@
-"""The command forms of the Add entity flow: payload rules, sizes, saved settings."""
+"""The command forms of the Add entity flow: payload rules, templates, sizes."""
 
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import ANY
+
+from homeassistant.core import HomeAssistant
+import pytest
 
 from custom_components.websocket_client.command_form import (
     BUTTON_COMMANDS,
     SWITCH_COMMANDS,
     button_schema,
     checked_commands,
+    checked_step,
+    command_values,
     switch_commands_schema,
+    template_command_schema,
+    template_problem,
 )
 
 
@@ -61,3 +69,90 @@ def test_checked_commands_within_the_maximum_message_size() -> None:
     }
     assert checked_commands(command, BUTTON_COMMANDS, 17)[1] == {}
     assert checked_commands(command, BUTTON_COMMANDS)[1] == {}
+
+
+async def test_command_template_checked_by_rendering(hass: HomeAssistant) -> None:
+    """Syntax, rendering with each value, the size of each message."""
+    assert template_problem(hass, "{{ value }}", [1, "eco"]) is None
+    assert template_problem(hass, "{{ value", [1]) == (
+        "invalid_template",
+        {"error": ANY},
+    )
+    problem = template_problem(hass, "{{ levle }}", [1])
+    assert problem is not None
+    assert problem[0] == "invalid_template"
+    assert "levle" in problem[1]["error"]
+    assert template_problem(hass, "x{{ value }}", [1, 100], 3) == (
+        "template_too_large",
+        {"value": "100"},
+    )
+    assert template_problem(hass, "x{{ value }}", [1, 100], 4) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "values"),
+    [
+        ({"platform": "number"}, [0, 100, 1]),
+        ({"platform": "number", "min": -1.0, "max": 1.0, "step": 0.25}, [-1, 1, -0.75]),
+        ({"platform": "number", "min": 0.0, "max": 1.0, "step": 5.0}, [0, 1, 1]),
+        ({"platform": "select"}, [""]),
+        ({"platform": "select", "options": ["eco", "off"]}, ["eco", "off"]),
+    ],
+)
+def test_command_values(data: dict[str, Any], values: list[Any]) -> None:
+    """A number's ends and first step (ints when integral), a select's options."""
+    assert command_values(data) == values
+    assert [type(value) for value in command_values(data)] == [
+        type(value) for value in values
+    ]
+
+
+async def test_template_command_step(hass: HomeAssistant) -> None:
+    """Template, queue, state; the template tried with the saved values."""
+    user_input = {
+        "command_template": '{"level": {{ value }}}',
+        "queue": True,
+        "state_from": "optimistic",
+    }
+    number = {"platform": "number", "max": 10.0}
+    assert checked_step(hass, "command_template", user_input, number) == (
+        {
+            "command_template": '{"level": {{ value }}}',
+            "queue": True,
+            "optimistic": True,
+        },
+        {},
+        {},
+    )
+    too_large = checked_step(hass, "command_template", user_input, number, 12)
+    assert too_large[1:] == (
+        {"command_template": "template_too_large"},
+        {"value": "10"},
+    )
+    bad = {**user_input, "command_template": "{% if %}"}
+    assert checked_step(hass, "command_template", bad, number)[1] == {
+        "command_template": "invalid_template"
+    }
+    button = {"command": {"message": "ring"}}
+    assert checked_step(hass, "button", button, {}) == (
+        {"command": {"message": "ring"}, "queue": False},
+        {},
+        {},
+    )
+    switch = {"command_on": {"message": "on"}, "command_off": {"json": {}}}
+    assert checked_step(hass, "commands", switch, {}, 1)[1] == {
+        "command_on": "command_too_large",
+        "command_off": "command_too_large",
+    }
+
+
+def test_template_command_form_shows_the_saved_settings() -> None:
+    """The default template for a new entity; the saved one; queue and state."""
+    assert template_command_schema({})({})["command_template"] == "{{ value }}"
+    saved = {"command_template": "set {{ value }}", "queue": True, "optimistic": True}
+    shown = template_command_schema(saved)({})
+    assert shown == {
+        "command_template": "set {{ value }}",
+        "queue": True,
+        "state_from": "optimistic",
+    }

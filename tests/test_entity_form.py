@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-import json
-from pathlib import Path
-from typing import Any
-
 from homeassistant.core import HomeAssistant
 import pytest
-import voluptuous as vol
 
-from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.entity_form import (
-    binary_sensor_schema,
     checked_filter,
     checked_value,
     excerpt,
     field_choices,
-    sensor_error,
-    sensor_schema,
-    switch_schema,
+    name_schema,
 )
 from custom_components.websocket_client.message import ReceivedMessage
 from custom_components.websocket_client.message_filter import InvalidFilterError
@@ -69,47 +59,18 @@ def test_checked_filter() -> None:
         checked_filter({"match": {"a": 1}, "match_regex": "a"})
 
 
-@pytest.mark.parametrize(
-    ("options", "error"),
-    [
-        ({}, None),
-        ({"device_class": "enum", "options": ["a"]}, None),
-        ({"options": ["a"]}, "options_need_enum"),
-        ({"device_class": "enum"}, "enum_needs_options"),
-        (
-            {"device_class": "enum", "options": ["a"], "unit_of_measurement": "%"},
-            "enum_not_numeric",
-        ),
-    ],
-)
-def test_sensor_errors(options: dict[str, object], error: str | None) -> None:
-    """Options go with the enumeration device class only, without a unit."""
-    assert sensor_error(options) == error
-
-
-@pytest.mark.parametrize(
-    ("schema", "key"),
-    [
-        (sensor_schema, "device_class_sensor"),
-        (binary_sensor_schema, "device_class_binary_sensor"),
-    ],
-)
-def test_device_classes_offered_are_translated(
-    schema: Callable[[dict[str, Any]], vol.Schema], key: str
-) -> None:
-    """Every device class this Home Assistant offers has its label."""
-    strings = json.loads(
-        (
-            Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
-        ).read_text()
-    )
-    selector = {str(k): v for k, v in schema({}).schema.items()}["device_class"]
-    offered = set(selector.config["options"])
-    assert selector.config["translation_key"] == key
-    assert offered <= set(strings["selector"][key]["options"])
-    assert "timestamp" not in offered
-
-
-def test_switch_state_form_shows_the_saved_values() -> None:
-    """The on and off values as saved."""
-    assert switch_schema({"payload_on": "yes"})({})["payload_on"] == "yes"
+def test_every_platform_offered() -> None:
+    """Sensor first (the default); the platform stays when reconfiguring."""
+    platform = name_schema({}, with_platform=True).schema
+    selector = {str(key): value for key, value in platform.items()}["platform"]
+    assert selector.config["options"] == [
+        "sensor",
+        "binary_sensor",
+        "switch",
+        "button",
+        "number",
+        "select",
+    ]
+    assert "platform" not in {
+        str(key) for key in name_schema({}, with_platform=False).schema
+    }

@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         | {"message", "message_filter", "consent", "session", "device"}
         | {"repair_issues", "listeners", "statistics", "outage_log"}
         | {"recent_messages", "message_value", "subentry", "entity_form"}
-        | {"command_form", "platform_state"}
+        | {"command_form", "platform_form", "platform_state", "entity_preview"}
     ),
     # What the client is made of
     frozenset({"bus", "request", "sender"}),

@@ -1,9 +1,11 @@
-"""The forms of the Add entity flow (entity_flow): schemas, choices, checks.
+"""The forms of the Add entity flow (entity_flow) that read messages.
 
-The steps that read messages and the platforms' options; the commands of
-switches and buttons are in command_form.py. Each form shows what the
-subentry holds (subentry.py) as suggested values, so reconfiguring shows the
-same fields filled in.
+Name and platform, the recent message, the value (a field, a path or a
+template) and the filter: schemas, choices, checks, and the field helpers the
+other forms share. The platforms' options are in platform_form.py, the
+commands in command_form.py. Each form shows what the subentry holds
+(subentry.py) as suggested values, so reconfiguring shows the same fields
+filled in.
 """
 
 from __future__ import annotations
@@ -11,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from homeassistant.components.binary_sensor import BinarySensorDeviceClass
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import CONF_DEVICE_CLASS, CONF_NAME, CONF_UNIT_OF_MEASUREMENT
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
@@ -33,23 +33,7 @@ from .message_value import (
     shown,
 )
 from .recent_messages import RecentMessage
-from .subentry import (
-    CONF_DISPLAY_PRECISION,
-    CONF_EXPIRE_AFTER,
-    CONF_FORCE_UPDATE,
-    CONF_OPTIONS,
-    CONF_PAYLOAD_OFF,
-    CONF_PAYLOAD_ON,
-    CONF_PLATFORM,
-    CONF_STATE_CLASS,
-    CONF_UNAVAILABLE_WHEN_DISCONNECTED,
-    DEFAULT_PAYLOAD_OFF,
-    DEFAULT_PAYLOAD_ON,
-    ENTITY_PLATFORMS,
-    PLATFORM_SENSOR,
-    TEXT_DEVICE_CLASSES,
-    is_numeric,
-)
+from .subentry import CONF_PLATFORM, ENTITY_PLATFORMS, PLATFORM_SENSOR
 
 CONF_MESSAGE: Final = "message"
 CONF_FIELD: Final = "field"
@@ -59,20 +43,6 @@ EXCERPT: Final = 60
 # Keys each step owns: a reconfigured step drops what the user emptied
 VALUE_KEYS: Final = (CONF_VALUE_PATH, CONF_VALUE_TEMPLATE, CONF_ATTRIBUTES_PATH)
 FILTER_KEYS: Final = (ATTR_MATCH, ATTR_MATCH_REGEX)
-SENSOR_KEYS: Final = (
-    CONF_DEVICE_CLASS,
-    CONF_STATE_CLASS,
-    CONF_UNIT_OF_MEASUREMENT,
-    CONF_DISPLAY_PRECISION,
-    CONF_OPTIONS,
-)
-BINARY_SENSOR_KEYS: Final = (CONF_DEVICE_CLASS, CONF_PAYLOAD_ON, CONF_PAYLOAD_OFF)
-SWITCH_KEYS: Final = (CONF_PAYLOAD_ON, CONF_PAYLOAD_OFF)
-AVAILABILITY_KEYS: Final = (
-    CONF_UNAVAILABLE_WHEN_DISCONNECTED,
-    CONF_EXPIRE_AFTER,
-    CONF_FORCE_UPDATE,
-)
 
 TEXT = selector.TextSelector()
 # Text, not a template selector: that one refuses a bad template in the schema,
@@ -163,98 +133,6 @@ def filter_schema(data: Mapping[str, Any]) -> vol.Schema:
     )
 
 
-def _availability(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
-    return {
-        vol.Required(
-            CONF_UNAVAILABLE_WHEN_DISCONNECTED,
-            default=data.get(CONF_UNAVAILABLE_WHEN_DISCONNECTED, True),
-        ): selector.BooleanSelector(),
-        vol.Required(CONF_EXPIRE_AFTER, default=data.get(CONF_EXPIRE_AFTER, 0)): (
-            selector.NumberSelector(
-                selector.NumberSelectorConfig(
-                    min=0,
-                    max=86400,
-                    mode=selector.NumberSelectorMode.BOX,
-                    unit_of_measurement="s",
-                )
-            )
-        ),
-        vol.Required(CONF_FORCE_UPDATE, default=data.get(CONF_FORCE_UPDATE, False)): (
-            selector.BooleanSelector()
-        ),
-    }
-
-
-def sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """Sensor options, then availability."""
-    device_classes = [
-        device_class.value
-        for device_class in SensorDeviceClass
-        if device_class is SensorDeviceClass.ENUM
-        or device_class not in TEXT_DEVICE_CLASSES
-    ]
-    state_classes = [state_class.value for state_class in SensorStateClass]
-    return vol.Schema(
-        {
-            vol.Optional(
-                CONF_DEVICE_CLASS, description=suggested(CONF_DEVICE_CLASS, data)
-            ): select_field(sorted(device_classes), "device_class_sensor"),
-            vol.Optional(
-                CONF_STATE_CLASS, description=suggested(CONF_STATE_CLASS, data)
-            ): select_field(state_classes, "state_class"),
-            vol.Optional(
-                CONF_UNIT_OF_MEASUREMENT,
-                description=suggested(CONF_UNIT_OF_MEASUREMENT, data),
-            ): TEXT,
-            vol.Optional(
-                CONF_DISPLAY_PRECISION,
-                description=suggested(CONF_DISPLAY_PRECISION, data),
-            ): selector.NumberSelector(
-                selector.NumberSelectorConfig(
-                    min=0, max=9, mode=selector.NumberSelectorMode.BOX
-                )
-            ),
-            vol.Optional(CONF_OPTIONS, description=suggested(CONF_OPTIONS, data)): (
-                select_field([], free=True)
-            ),
-            **_availability(data),
-        }
-    )
-
-
-def _on_off(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
-    return {
-        vol.Required(
-            CONF_PAYLOAD_ON, default=data.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)
-        ): TEXT,
-        vol.Required(
-            CONF_PAYLOAD_OFF,
-            default=data.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF),
-        ): TEXT,
-    }
-
-
-def binary_sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """Binary sensor options, then availability."""
-    device_classes = sorted(
-        device_class.value for device_class in BinarySensorDeviceClass
-    )
-    return vol.Schema(
-        {
-            vol.Optional(
-                CONF_DEVICE_CLASS, description=suggested(CONF_DEVICE_CLASS, data)
-            ): select_field(device_classes, "device_class_binary_sensor"),
-            **_on_off(data),
-            **_availability(data),
-        }
-    )
-
-
-def switch_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """A switch's on and off values in messages, then availability."""
-    return vol.Schema({**_on_off(data), **_availability(data)})
-
-
 def name_schema(data: Mapping[str, Any], *, with_platform: bool) -> vol.Schema:
     """The name, and the platform when adding (it stays when reconfiguring)."""
     schema: dict[vol.Marker, Any] = {}
@@ -307,15 +185,3 @@ def checked_filter(user_input: Mapping[str, Any]) -> dict[str, Any]:
     chosen = {key: user_input[key] for key in FILTER_KEYS if user_input.get(key)}
     filter_from_config(chosen, None)
     return chosen
-
-
-def sensor_error(user_input: Mapping[str, Any]) -> str | None:
-    """What is wrong with sensor options, as an error key, or None."""
-    enum = user_input.get(CONF_DEVICE_CLASS) == SensorDeviceClass.ENUM
-    if user_input.get(CONF_OPTIONS) and not enum:
-        return "options_need_enum"
-    if enum and not user_input.get(CONF_OPTIONS):
-        return "enum_needs_options"
-    if enum and is_numeric({**user_input, CONF_DEVICE_CLASS: None}):
-        return "enum_not_numeric"
-    return None

@@ -159,6 +159,8 @@ class MessageValue:
         self._name = name
         self._numeric = numeric
         self.failures: Counter[Failure] = Counter()
+        # The latest detail of each kind (the flow's preview shows it)
+        self.details: dict[Failure, str] = {}
 
     def value(self, message: ReceivedMessage) -> Any:
         """The entity's value from a message, or NO_VALUE (logged, counted)."""
@@ -217,6 +219,7 @@ class MessageValue:
     def fail(self, failure: Failure, detail: str) -> None:
         """Count a failure; log the first of its kind."""
         self.failures[failure] += 1
+        self.details[failure] = detail
         if self.failures[failure] == 1:
             _LOGGER.warning(
                 "%s: a message gave no usable value (%s: %s); the state stays as"
