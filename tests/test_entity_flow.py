@@ -549,6 +549,8 @@ async def test_select_from_a_message_preview_says_why_not(
     result = await answer(hass, result)
     assert result["step_id"] == "select"
     availability = {"unavailable_when_disconnected": True, "expire_after": 0}
+    result = await answer(hass, result, **availability)
+    assert result["errors"] == {"base": "select_needs_options"}
     result = await answer(hass, result, options=[""], **availability)
     assert result["errors"] == {"base": "select_needs_options"}
     result = await answer(hass, result, options=["eco", "off", "eco"], **availability)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from homeassistant.core import HomeAssistant
 import pytest
 
+from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.entity_form import (
     checked_filter,
     checked_value,
@@ -71,6 +75,15 @@ def test_every_platform_offered() -> None:
         "number",
         "select",
     ]
+    assert selector.config["translation_key"] == "platform"
+    strings = json.loads(
+        (
+            Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
+        ).read_text()
+    )
+    assert set(selector.config["options"]) == set(
+        strings["selector"]["platform"]["options"]
+    )
     assert "platform" not in {
         str(key) for key in name_schema({}, with_platform=False).schema
     }

@@ -138,10 +138,14 @@ def number_schema(data: Mapping[str, Any]) -> vol.Schema:
 
 
 def select_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """A select's options, then availability."""
+    """A select's options, then availability.
+
+    Optional in the schema: an empty list is refused with a translated error
+    (select_needs_options) rather than the schema's English one.
+    """
     return vol.Schema(
         {
-            vol.Required(CONF_OPTIONS, description=suggested(CONF_OPTIONS, data)): (
+            vol.Optional(CONF_OPTIONS, description=suggested(CONF_OPTIONS, data)): (
                 select_field([], free=True)
             ),
             **_availability(data),
