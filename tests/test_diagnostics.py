@@ -112,13 +112,13 @@ async def test_entities_from_messages_with_their_failures(
     ]
 
 
-async def test_commands_of_switches_and_buttons_are_masked(
+async def test_commands_and_command_templates_are_masked(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     ws_server: RecordingWebSocketServer,
     add_entry: EntryFactory,
 ) -> None:
-    """A command may carry a token: only its kind is shown."""
+    """A command may carry a token: only its kind is shown, a template masked."""
     lamp = entity_subentry(
         "Lamp",
         "l1",
@@ -128,7 +128,18 @@ async def test_commands_of_switches_and_buttons_are_masked(
         command_off={"message": "secret off"},
     )
     bell = entity_subentry("Bell", "b1", "button", command={"data_base64": "AAH/"})
-    entry = await add_entry(subentries=[lamp, bell])
+    level = entity_subentry(
+        "Level",
+        "n1",
+        "number",
+        value_path="level",
+        command_template='{"token": "secret", "level": {{ value }}}',
+        max=10.0,
+    )
+    mode = entity_subentry(
+        "Mode", "s1", "select", options=["eco"], command_template="secret {{ value }}"
+    )
+    entry = await add_entry(subentries=[lamp, bell, level, mode])
     await wait_connected(hass)
     diagnostics: Any = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     shown = {
@@ -141,4 +152,12 @@ async def test_commands_of_switches_and_buttons_are_masked(
         "command_off": {"message": "***"},
     }
     assert shown["b1"]["data"]["command"] == {"data_base64": "***"}
+    assert shown["n1"]["data"] == {
+        "platform": "number",
+        "value_path": "level",
+        "command_template": "***",
+        "max": 10.0,
+    }
+    assert shown["n1"]["value_failures"] == {}
+    assert shown["s1"]["data"]["command_template"] == "***"
     assert "secret" not in str(diagnostics)

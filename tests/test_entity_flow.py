@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, SubentryFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryState,
+    SubentryFlowResult,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.websocket_client.const import DOMAIN
 
-from .helpers import EntryFactory, entity_subentry, state_of, wait_connected, wait_until
+from .helpers import (
+    EntryFactory,
+    entity_subentry,
+    entry_data,
+    state_of,
+    wait_connected,
+    wait_until,
+)
 from .servers.ws_server import RecordingWebSocketServer
 
 STRINGS: dict[str, Any] = json.loads(
@@ -38,13 +51,20 @@ SENSOR_OPTIONS: dict[str, Any] = {
 
 
 def assert_translated(result: SubentryFlowResult) -> None:
-    """The form's step has a title, and a label and description for each field."""
+    """The form's step has a title, and a label and description for each field.
+
+    Each error it shows has a text whose placeholders the form fills in.
+    """
     assert result["type"] is FlowResultType.FORM
     step = STRINGS["config_subentries"]["entity"]["step"][result["step_id"]]
     assert step["title"]
     # The value step shows the field list only when a JSON message was chosen.
     assert fields_of(result) <= set(step.get("data", {}))
     assert set(step.get("data_description", {})) == set(step.get("data", {}))
+    for error in (result["errors"] or {}).values():
+        text = STRINGS["config_subentries"]["entity"]["error"][error]
+        needed = set(re.findall(r"\{(\w+)\}", re.sub(r"'[^']*'", "", text)))
+        assert needed <= set(result["description_placeholders"] or {}), error
 
 
 def choices(result: SubentryFlowResult, field: str) -> list[Any]:
@@ -130,6 +150,7 @@ async def test_sensor_from_a_message_that_arrived(
         "message": READING,
         "value": "21.5",
         "attributes": "—",
+        "detail": "—",
     }
     result = await answer(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -425,4 +446,293 @@ async def test_a_command_larger_than_the_maximum_message_size_is_refused(
     result = await answer(hass, result, command={"message": "x" * 17})
     assert result["errors"] == {"command": "command_too_large"}
     result = await answer(hass, result, command={"message": "x" * 16})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+NUMBER_OPTIONS: dict[str, Any] = {
+    "min": 0.0,
+    "max": 10.0,
+    "step": 0.5,
+    "mode": "slider",
+    "unit_of_measurement": "%",
+    "unavailable_when_disconnected": True,
+    "expire_after": 0,
+    "force_update": False,
+}
+LEVEL_TEMPLATE = '{"op": "set", "level": {{ value }}}'
+
+
+async def test_number_from_a_message(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Command template (checked), message, value, filter, options, preview; set."""
+    entry = await add_entry(options={"max_message_size": 40})
+    await wait_connected(hass)
+    await ws_server.push_text('{"type": "dimmer", "level": 7}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "entity"), context={"source": "user"}
+    )
+    assert "number" in choices(result, "platform")
+    assert "select" in choices(result, "platform")
+    result = await start(hass, entry, platform="number", name="Level")
+    assert result["step_id"] == "command_template"
+    assert choices(result, "state_from") == ["messages", "optimistic"]
+    for template, error, placeholder in (
+        ("{{ value", "invalid_template", "error"),
+        ("{{ levle }}", "invalid_template", "error"),
+        ("{{ value }}" + "x" * 40, "template_too_large", "value"),
+    ):
+        result = await answer(
+            hass, result, command_template=template, state_from="messages"
+        )
+        assert result["errors"] == {"command_template": error}, template
+        assert shown_in(result)[placeholder], template
+    assert shown_in(result) == {"value": "0"}
+    result = await answer(
+        hass, result, command_template=LEVEL_TEMPLATE, state_from="messages"
+    )
+    assert result["step_id"] == "message"
+    result = await answer(hass, result, message="0")
+    result = await answer(hass, result, field="level")
+    result = await answer(hass, result, match={"type": "dimmer"})
+    assert result["step_id"] == "number"
+    for bad, error in (
+        ({"min": 10.0}, "min_not_below_max"),
+        ({"step": 0.0}, "step_not_positive"),
+        ({"max": 1e30}, "template_too_large"),
+    ):
+        result = await answer(hass, result, **{**NUMBER_OPTIONS, **bad})
+        assert result["errors"] == {"base": error}, bad
+    assert shown_in(result) == {"value": "1000000000000000019884624838656"}
+    result = await answer(hass, result, **NUMBER_OPTIONS, device_class="power_factor")
+    assert result["step_id"] == "preview"
+    assert result["errors"] is None
+    assert shown_in(result)["value"] == "7"
+    result = await answer(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "platform": "number",
+        "command_template": LEVEL_TEMPLATE,
+        "queue": False,
+        "optimistic": False,
+        "value_path": "level",
+        "match": {"type": "dimmer"},
+        **NUMBER_OPTIONS,
+        "device_class": "power_factor",
+    }
+    await hass.async_block_till_done()
+    await ws_server.push_text('{"type": "dimmer", "level": 4.5}')
+    await wait_until(lambda: state_of(hass, "number.living_room_level") == "4.5")
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.living_room_level", "value": 6},
+        blocking=True,
+    )
+    await wait_until(lambda: len(ws_server.frames) == 1)
+    assert ws_server.frames[0].data == '{"op": "set", "level": 6}'
+
+
+async def test_select_from_a_message_preview_says_why_not(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A value that is no option: the preview says so, translated; saved anyway."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text('{"mode": "boost"}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    result = await start(hass, entry, platform="select", name="Mode")
+    result = await answer(hass, result, command_template="mode {{ value }}")
+    result = await answer(hass, result, message="0")
+    result = await answer(hass, result, field="mode")
+    result = await answer(hass, result)
+    assert result["step_id"] == "select"
+    availability = {"unavailable_when_disconnected": True, "expire_after": 0}
+    result = await answer(hass, result, **availability)
+    assert result["errors"] == {"base": "select_needs_options"}
+    result = await answer(hass, result, options=[""], **availability)
+    assert result["errors"] == {"base": "select_needs_options"}
+    result = await answer(hass, result, options=["eco", "off", "eco"], **availability)
+    assert result["step_id"] == "preview"
+    assert result["errors"] == {"base": "not_an_option"}
+    assert shown_in(result)["value"] == "—"
+    assert shown_in(result)["detail"] == '"boost"'
+    assert_translated(result)
+    result = await answer(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["options"] == ["eco", "off"]
+    assert result["data"]["command_template"] == "mode {{ value }}"
+    await hass.async_block_till_done()
+    await ws_server.push_text('{"mode": "off"}')
+    await wait_until(lambda: state_of(hass, "select.living_room_mode") == "off")
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": "select.living_room_mode", "option": "eco"},
+        blocking=True,
+    )
+    await wait_until(lambda: len(ws_server.frames) == 1)
+    assert ws_server.frames[0].data == "mode eco"
+
+
+async def test_preview_failures_are_translated_not_identifiers(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """A text where a number is needed, neither on nor off: the reason, translated."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text('{"temperature": "warm", "door": "ajar"}')
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    cases = (
+        ("sensor", "temperature", SENSOR_OPTIONS, "not_a_number", '"warm"'),
+        ("binary_sensor", "door", {"payload_on": "open"}, "not_on_or_off", '"ajar"'),
+    )
+    for platform, field, options, failure, detail in cases:
+        result = await start(hass, entry, platform=platform, name=field)
+        result = await answer(hass, result, message="0")
+        result = await answer(hass, result, field=field)
+        result = await answer(hass, result)
+        result = await answer(hass, result, **options)
+        assert result["step_id"] == "preview"
+        assert result["errors"] == {"base": failure}
+        assert shown_in(result)["detail"] == detail
+        assert "not_" not in shown_in(result)["value"]
+        assert_translated(result)
+        assert "{detail}" in STRINGS["config_subentries"]["entity"]["error"][failure]
+        await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+
+
+async def test_optimistic_number_and_select_skip_the_message_steps(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Commands, then options without expiry or every-value writes; then saved."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    result = await start(hass, entry, platform="number", name="Volume")
+    result = await answer(hass, result, queue=True, state_from="optimistic")
+    assert result["step_id"] == "number"
+    assert "expire_after" not in fields_of(result)
+    assert "force_update" not in fields_of(result)
+    options = {"min": 0.0, "max": 100.0, "step": 1.0, "mode": "box"}
+    result = await answer(hass, result, **options, unavailable_when_disconnected=False)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "platform": "number",
+        "command_template": "{{ value }}",
+        "queue": True,
+        "optimistic": True,
+        **options,
+        "unavailable_when_disconnected": False,
+    }
+    result = await start(hass, entry, platform="select", name="Speed")
+    result = await answer(hass, result, state_from="optimistic")
+    assert result["step_id"] == "select"
+    result = await answer(
+        hass,
+        result,
+        options=["low", "high"],
+        unavailable_when_disconnected=True,
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.living_room_volume", "value": 30},
+        blocking=True,
+    )
+    assert state_of(hass, "number.living_room_volume") == "30"
+    await wait_until(lambda: len(ws_server.frames) == 1)
+    assert ws_server.frames[0].data == "30"
+
+
+async def test_reconfigure_number_to_optimistic_and_select_options(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The saved template and options fill the forms; optimistic drops the state."""
+    level = entity_subentry(
+        "Level",
+        "n1",
+        "number",
+        command_template=LEVEL_TEMPLATE,
+        value_path="level",
+        expire_after=5,
+        **{k: v for k, v in NUMBER_OPTIONS.items() if k != "expire_after"},
+    )
+    mode = entity_subentry(
+        "Mode", "s1", "select", options=["eco", "off"], optimistic=True
+    )
+    entry = await add_entry(subentries=[level, mode])
+    await wait_connected(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "entity"),
+        context={"source": "reconfigure", "subentry_id": "n1"},
+    )
+    result = await answer(hass, result, name="Level")
+    assert result["step_id"] == "command_template"
+    schema = result["data_schema"]
+    assert schema is not None
+    assert schema({})["command_template"] == LEVEL_TEMPLATE
+    result = await answer(
+        hass, result, command_template=LEVEL_TEMPLATE, state_from="optimistic"
+    )
+    assert result["step_id"] == "number"
+    schema = result["data_schema"]
+    assert schema is not None
+    assert schema({})["max"] == 10.0
+    optimistic_options = {
+        k: v
+        for k, v in NUMBER_OPTIONS.items()
+        if k not in {"expire_after", "force_update"}
+    }
+    result = await answer(hass, result, **{**optimistic_options, "max": 20.0})
+    assert result["reason"] == "reconfigure_successful"
+    saved = dict(entry.subentries["n1"].data)
+    assert saved["optimistic"] is True
+    assert saved["max"] == 20.0
+    assert not {"value_path", "expire_after", "force_update"} & set(saved)
+
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "entity"),
+        context={"source": "reconfigure", "subentry_id": "s1"},
+    )
+    result = await answer(hass, result, name="Mode")
+    result = await answer(hass, result, state_from="optimistic")
+    assert result["step_id"] == "select"
+    schema = result["data_schema"]
+    assert schema is not None
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if key.description
+    }
+    assert suggested["options"] == ["eco", "off"]
+    result = await answer(
+        hass,
+        result,
+        options=["eco", "off", "boost"],
+        unavailable_when_disconnected=True,
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.subentries["s1"].data["options"] == ["eco", "off", "boost"]
+
+
+async def test_add_entity_while_the_connection_is_not_loaded(
+    hass: HomeAssistant,
+) -> None:
+    """No recent messages and no size limit known: typed path, no preview."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="Living room", data=entry_data("ws://127.0.0.1:1/ws")
+    )
+    entry.add_to_hass(hass)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    result = await start(hass, entry, platform="number", name="Level")
+    result = await answer(hass, result, command_template="x" * 5000 + "{{ value }}")
+    assert result["step_id"] == "value"
+    result = await answer(hass, result, value_path="level")
+    result = await answer(hass, result)
+    result = await answer(hass, result, **NUMBER_OPTIONS)
+    assert result["step_id"] == "no_match"
+    result = await answer(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY

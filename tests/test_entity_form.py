@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import json
 from pathlib import Path
-from typing import Any
 
 from homeassistant.core import HomeAssistant
 import pytest
-import voluptuous as vol
 
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.entity_form import (
-    BUTTON_COMMANDS,
-    SWITCH_COMMANDS,
-    binary_sensor_schema,
-    button_schema,
-    checked_commands,
     checked_filter,
     checked_value,
     excerpt,
     field_choices,
-    sensor_error,
-    sensor_schema,
-    switch_commands_schema,
-    switch_schema,
+    name_schema,
 )
 from custom_components.websocket_client.message import ReceivedMessage
 from custom_components.websocket_client.message_filter import InvalidFilterError
@@ -74,84 +63,27 @@ def test_checked_filter() -> None:
         checked_filter({"match": {"a": 1}, "match_regex": "a"})
 
 
-@pytest.mark.parametrize(
-    ("options", "error"),
-    [
-        ({}, None),
-        ({"device_class": "enum", "options": ["a"]}, None),
-        ({"options": ["a"]}, "options_need_enum"),
-        ({"device_class": "enum"}, "enum_needs_options"),
-        (
-            {"device_class": "enum", "options": ["a"], "unit_of_measurement": "%"},
-            "enum_not_numeric",
-        ),
-    ],
-)
-def test_sensor_errors(options: dict[str, object], error: str | None) -> None:
-    """Options go with the enumeration device class only, without a unit."""
-    assert sensor_error(options) == error
-
-
-@pytest.mark.parametrize(
-    ("schema", "key"),
-    [
-        (sensor_schema, "device_class_sensor"),
-        (binary_sensor_schema, "device_class_binary_sensor"),
-    ],
-)
-def test_device_classes_offered_are_translated(
-    schema: Callable[[dict[str, Any]], vol.Schema], key: str
-) -> None:
-    """Every device class this Home Assistant offers has its label."""
+def test_every_platform_offered() -> None:
+    """Sensor first (the default); the platform stays when reconfiguring."""
+    platform = name_schema({}, with_platform=True).schema
+    selector = {str(key): value for key, value in platform.items()}["platform"]
+    assert selector.config["options"] == [
+        "sensor",
+        "binary_sensor",
+        "switch",
+        "button",
+        "number",
+        "select",
+    ]
+    assert selector.config["translation_key"] == "platform"
     strings = json.loads(
         (
             Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
         ).read_text()
     )
-    selector = {str(k): v for k, v in schema({}).schema.items()}["device_class"]
-    offered = set(selector.config["options"])
-    assert selector.config["translation_key"] == key
-    assert offered <= set(strings["selector"][key]["options"])
-    assert "timestamp" not in offered
-
-
-def test_checked_commands_follow_the_payload_rules() -> None:
-    """Each command by the send action's rules; the state choice as optimistic."""
-    good = {
-        "command_on": {"json": {"op": "on"}},
-        "command_off": {"data_base64": "AAH/"},
-        "state_from": "optimistic",
+    assert set(selector.config["options"]) == set(
+        strings["selector"]["platform"]["options"]
+    )
+    assert "platform" not in {
+        str(key) for key in name_schema({}, with_platform=False).schema
     }
-    chosen, errors = checked_commands(good, SWITCH_COMMANDS)
-    assert errors == {}
-    assert chosen == {
-        "command_on": {"json": {"op": "on"}},
-        "command_off": {"data_base64": "AAH/"},
-        "queue": False,
-        "optimistic": True,
-    }
-    bad = {"command": {"data_base64": "!"}, "queue": True}
-    chosen, errors = checked_commands(bad, BUTTON_COMMANDS)
-    assert errors == {"command": "invalid_base64"}
-    assert "optimistic" not in chosen
-
-
-def test_command_forms_show_the_saved_settings() -> None:
-    """Commands as suggested values; queue and state choice as defaults."""
-    saved: dict[str, Any] = {
-        "command_on": {"message": "on"},
-        "command_off": {"message": "off"},
-        "command": {"json": [1]},
-        "queue": True,
-        "optimistic": True,
-        "payload_on": "yes",
-    }
-    commands = switch_commands_schema(saved)({"command_on": {}, "command_off": {}})
-    assert commands["queue"] is True
-    assert commands["state_from"] == "optimistic"
-    assert button_schema(saved)({"command": {}})["queue"] is True
-    assert switch_schema(saved)({})["payload_on"] == "yes"
-    for schema in (switch_commands_schema(saved), button_schema(saved)):
-        for key in schema.schema:
-            if str(key).startswith("command"):
-                assert key.description["suggested_value"] == saved[str(key)]

@@ -21,6 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.message_value import Failure
 from custom_components.websocket_client.options import OPTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,14 +112,16 @@ def test_every_error_abort_and_exception_is_translated() -> None:
     raised |= literals_after(r"\(\w+, \"(\w+_(?:invalid|required))\"\)")
     raised |= {"invalid_auth", "cannot_connect"}  # from async_check_handshake
     # The Add entity flow's errors: bad paths or templates, the filter's,
-    # the sensor options' (entity_form.sensor_error), the commands' payload
-    # errors (entity_form.checked_commands)
+    # the platforms' options (platform_form's checks), the commands' payload
+    # errors and sizes (command_form), why the preview's value cannot be used
+    # (each failure kind)
     value_errors = literals_after(r"InvalidValueError\(\s*\"(\w+)\"")
-    sensor_errors = set(re.findall(r"return \"(\w+)\"", SOURCES["entity_form.py"]))
-    sensor_errors |= set(
-        re.findall(r"Final = \"(\w+_too_large)\"", SOURCES["entity_form.py"])
+    options_errors = set(re.findall(r"return \"(\w+)\"", SOURCES["platform_form.py"]))
+    options_errors |= set(
+        re.findall(r"Final = \"(\w+_too_large)\"", SOURCES["command_form.py"])
     )
-    assert value_errors | sensor_errors | payload_errors | (
+    failures = {failure.value for failure in Failure}
+    assert value_errors | options_errors | payload_errors | failures | (
         filter_errors - {"invalid_message_type"}
     ) == (set(STRINGS["config_subentries"]["entity"]["error"]))
     raised -= payload_errors | filter_errors | value_errors
@@ -138,7 +141,15 @@ def test_every_error_abort_and_exception_is_translated() -> None:
 
 def test_entities_translated_and_iconed() -> None:
     """Every translation_key of an entity has a name and an icon."""
-    platforms = ("binary_sensor", "button", "event", "sensor", "switch")
+    platforms = (
+        "binary_sensor",
+        "button",
+        "event",
+        "number",
+        "select",
+        "sensor",
+        "switch",
+    )
     keys = {
         key
         for platform in platforms

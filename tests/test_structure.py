@@ -25,6 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         | {"message", "message_filter", "consent", "session", "device"}
         | {"repair_issues", "listeners", "statistics", "outage_log"}
         | {"recent_messages", "message_value", "subentry", "entity_form"}
+        | {"command_form", "platform_form", "platform_state", "entity_preview"}
     ),
     # What the client is made of
     frozenset({"bus", "request", "sender"}),
@@ -35,7 +36,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Subscribers of the fan-out, platforms, actions, flows
     frozenset(
         {"entity", "event", "sensor", "binary_sensor", "switch", "button"}
-        | {"message_entity", "entity_flow"}
+        | {"message_entity", "command_entity", "entity_flow", "number", "select"}
         | {"trigger", "device_trigger", "device_condition", "device_action"}
         | {"services", "recorder_advice", "repairs", "diagnostics", "config_flow"}
         | {"__init__"}

@@ -1,18 +1,23 @@
-"""The data of entity subentries: which ones an entry has, numeric sensors, commands."""
+"""Entity subentries: which ones an entry has, numeric sensors, commands, templates."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import TemplateError
+from homeassistant.helpers.template import Template
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.payload import InvalidPayloadError
 from custom_components.websocket_client.subentry import (
+    command_number,
     command_payload,
     entity_subentries_of,
     is_numeric,
+    render_command,
 )
 
 from .helpers import entity_subentry
@@ -71,3 +76,20 @@ def test_command_payload_as_the_send_action_takes_it() -> None:
         with pytest.raises(InvalidPayloadError) as err:
             command_payload(config, key)
         assert err.value.reason == "exactly_one_payload"
+
+
+async def test_command_template_rendered_with_the_value(hass: HomeAssistant) -> None:
+    """The value as given; text, not parsed; an unknown name is an error."""
+    template = Template('{"op": "set", "level": {{ value }}}', hass)
+    assert render_command(template, 5) == '{"op": "set", "level": 5}'
+    assert render_command(Template("{{ value }}", hass), "1.50") == "1.50"
+    with pytest.raises(TemplateError):
+        render_command(Template("{{ levle }}", hass), 5)
+
+
+def test_command_numbers_integral_as_int() -> None:
+    """5.0 is sent as 5; 2.5 stays."""
+    assert command_number(5.0) == 5
+    assert isinstance(command_number(5.0), int)
+    assert command_number(2.5) == 2.5
+    assert command_number(-3.0) == -3

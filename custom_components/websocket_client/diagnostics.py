@@ -2,7 +2,8 @@
 
 Entity subentries come whole (a path, a template, a filter: no secrets) but
 for the messages switches and buttons send (which may carry a token, as an
-on-connect message may): their kind only. With each loaded entity's count of
+on-connect message may): their kind only; and the command templates of
+numbers and selects, masked for the same reason. With each loaded entity's count of
 messages that gave no usable value, by kind.
 """
 
@@ -19,7 +20,7 @@ from .connection import MASK, ConnectionSettings, mask_headers, mask_url
 from .const import CONF_CA_CERT
 from .message_entity import value_failures
 from .options import redacted_options
-from .subentry import COMMAND_KEYS
+from .subentry import COMMAND_KEYS, CONF_COMMAND_TEMPLATE
 
 
 def redact_entry_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +70,8 @@ def redact_subentry_data(data: dict[str, Any]) -> dict[str, Any]:
     for key in COMMAND_KEYS:
         if isinstance(command := data.get(key), dict):
             redacted[key] = dict.fromkeys(command, MASK)
+    if CONF_COMMAND_TEMPLATE in data:
+        redacted[CONF_COMMAND_TEMPLATE] = MASK
     return redacted
 
 

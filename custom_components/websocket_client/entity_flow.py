@@ -1,15 +1,18 @@
 """Add entity: the subentry flow that makes an entity from a message that arrived.
 
 Steps: platform and name (`user`; `name` when reconfiguring) → for a button,
-its command (`button`), then saved; for a switch, its commands and where its
-state comes from (`commands`): an optimistic switch is saved then, one with
-state from messages goes on like the others → one of the
-connection's recent messages (`message`, skipped when none arrived) → the
-value: a field of that message, a typed path or a template (`value`) → which
-messages feed it (`filter`) → the platform's options and availability
-(`sensor` / `binary_sensor` / `switch`) → what the entity would show from the newest
-matching recent message (`preview`), then created or updated. The forms are
-in entity_form.py, the data format in subentry.py.
+its command (`button`), then saved; for a switch, its commands (`commands`),
+for a number or a select its command template (`command_template`), each with
+where the state comes from: an optimistic switch is saved then, an optimistic
+number or select goes to its options, one with state from messages goes on
+like the others → one of the connection's recent messages (`message`,
+skipped when none arrived) → the value: a field of that message, a typed path
+or a template (`value`) → which messages feed it (`filter`) → the platform's
+options and availability (a step named after the platform) → what the entity
+would show from the newest matching recent message (`preview`, entity_preview)
+or why it could not, then created or updated. The forms are in
+entity_form.py, platform_form.py and command_form.py, the data format in
+subentry.py.
 """
 
 from __future__ import annotations
@@ -25,35 +28,37 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME
 import voluptuous as vol
 
-from . import entity_form as form
+from . import command_form, entity_form as form, platform_form
+from .entity_preview import entity_preview
 from .message import ReceivedMessage
-from .message_filter import InvalidFilterError, filter_from_config
-from .message_value import NO_VALUE, InvalidValueError, MessageValue, shown
+from .message_filter import InvalidFilterError
+from .message_value import InvalidValueError
 from .recent_messages import RecentMessage
 from .subentry import (
+    CONF_COMMAND_TEMPLATE,
     CONF_EXPIRE_AFTER,
     CONF_FORCE_UPDATE,
     CONF_OPTIMISTIC,
-    CONF_PAYLOAD_OFF,
-    CONF_PAYLOAD_ON,
     CONF_PLATFORM,
-    DEFAULT_PAYLOAD_OFF,
-    DEFAULT_PAYLOAD_ON,
+    DEFAULT_COMMAND_TEMPLATE,
     PLATFORM_BINARY_SENSOR,
     PLATFORM_BUTTON,
+    PLATFORM_NUMBER,
+    PLATFORM_SELECT,
     PLATFORM_SENSOR,
     PLATFORM_SWITCH,
-    is_numeric,
 )
 
-# What an optimistic switch does not use: its state does not come from messages
+# What an optimistic entity does not use: its state does not come from messages
 STATE_KEYS = (
     *form.VALUE_KEYS,
     *form.FILTER_KEYS,
-    *form.SWITCH_KEYS,
+    *platform_form.SWITCH_KEYS,
     CONF_EXPIRE_AFTER,
     CONF_FORCE_UPDATE,
 )
+# Platforms whose command is a template of the value
+TEMPLATE_PLATFORMS = (PLATFORM_NUMBER, PLATFORM_SELECT)
 
 
 class EntitySubentryFlow(ConfigSubentryFlow):
@@ -106,6 +111,8 @@ class EntitySubentryFlow(ConfigSubentryFlow):
             return await self.async_step_button()
         if platform == PLATFORM_SWITCH:
             return await self.async_step_commands()
+        if platform in TEMPLATE_PLATFORMS:
+            return await self.async_step_command_template()
         return await self.async_step_message()
 
     async def async_step_button(
@@ -113,7 +120,7 @@ class EntitySubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """A button's command and queue option; then saved (a button has no state)."""
         return await self._commands_step(
-            "button", form.button_schema, form.BUTTON_COMMANDS, user_input
+            "button", command_form.button_schema, user_input
         )
 
     async def async_step_commands(
@@ -121,34 +128,50 @@ class EntitySubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """A switch's commands, queue option, and state from messages or optimistic."""
         return await self._commands_step(
-            "commands", form.switch_commands_schema, form.SWITCH_COMMANDS, user_input
+            "commands", command_form.switch_commands_schema, user_input
+        )
+
+    async def async_step_command_template(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """A number's or select's command template, queue option and state source."""
+        return await self._commands_step(
+            "command_template", command_form.template_command_schema, user_input
         )
 
     async def _commands_step(
         self,
         step_id: str,
         schema: Callable[[Mapping[str, Any]], vol.Schema],
-        commands: tuple[str, ...],
         user_input: dict[str, Any] | None,
     ) -> SubentryFlowResult:
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            chosen, errors = form.checked_commands(
-                user_input, commands, self._max_message_size()
+            chosen, errors, placeholders = command_form.checked_step(
+                self.hass, step_id, user_input, self._data, self._max_message_size()
             )
             if not errors:
                 self._data.update(chosen)
-                if step_id == "button" or chosen.get(CONF_OPTIMISTIC):
-                    self._replace(STATE_KEYS, {})
-                    return self._finish()
-                return await self.async_step_message()
+                return await self._after_commands()
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
                 schema(self._data), user_input or {}
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
+
+    async def _after_commands(self) -> SubentryFlowResult:
+        """A button is saved; an optimistic entity skips the message steps."""
+        platform = self._data[CONF_PLATFORM]
+        if platform != PLATFORM_BUTTON and not self._data.get(CONF_OPTIMISTIC):
+            return await self.async_step_message()
+        self._replace(STATE_KEYS, {})
+        if platform in TEMPLATE_PLATFORMS:
+            return await self._options_of(platform)
+        return self._finish()
 
     async def async_step_message(
         self, user_input: dict[str, Any] | None = None
@@ -214,64 +237,102 @@ class EntitySubentryFlow(ConfigSubentryFlow):
         )
 
     async def _options_of(self, platform: str) -> SubentryFlowResult:
-        if platform == PLATFORM_SENSOR:
-            return await self.async_step_sensor()
-        if platform == PLATFORM_BINARY_SENSOR:
-            return await self.async_step_binary_sensor()
-        return await self.async_step_switch()
+        steps = {
+            PLATFORM_SENSOR: self.async_step_sensor,
+            PLATFORM_BINARY_SENSOR: self.async_step_binary_sensor,
+            PLATFORM_SWITCH: self.async_step_switch,
+            PLATFORM_NUMBER: self.async_step_number,
+            PLATFORM_SELECT: self.async_step_select,
+        }
+        return await steps[platform]()
 
     async def async_step_sensor(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Sensor options and availability."""
-        return self._options_step(
-            "sensor", form.sensor_schema, form.SENSOR_KEYS, user_input
-        )
+        return self._options_step(PLATFORM_SENSOR, user_input)
 
     async def async_step_binary_sensor(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Binary sensor options and availability."""
-        return self._options_step(
-            "binary_sensor",
-            form.binary_sensor_schema,
-            form.BINARY_SENSOR_KEYS,
-            user_input,
-        )
+        return self._options_step(PLATFORM_BINARY_SENSOR, user_input)
 
     async def async_step_switch(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """What counts as on and off in messages, and availability."""
-        return self._options_step(
-            "switch", form.switch_schema, form.SWITCH_KEYS, user_input
-        )
+        return self._options_step(PLATFORM_SWITCH, user_input)
+
+    async def async_step_number(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """A number's range, step, unit, device class, mode; availability."""
+        return self._options_step(PLATFORM_NUMBER, user_input)
+
+    async def async_step_select(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """A select's options and availability."""
+        return self._options_step(PLATFORM_SELECT, user_input)
 
     def _options_step(
-        self,
-        step_id: str,
-        schema: Callable[[Mapping[str, Any]], vol.Schema],
-        keys: tuple[str, ...],
-        user_input: dict[str, Any] | None,
+        self, platform: str, user_input: dict[str, Any] | None
     ) -> SubentryFlowResult:
+        """The platform's options step (its id is the platform's name)."""
+        schema, keys = platform_form.FORMS[platform]
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            error = form.sensor_error(user_input) if step_id == "sensor" else None
-            if error is None:
-                self._replace((*keys, *form.AVAILABILITY_KEYS), user_input)
-                preview = self._preview()
-                return self.async_show_form(
-                    step_id="preview" if preview else "no_match",
-                    data_schema=vol.Schema({}),
-                    description_placeholders=preview or {"name": self._name},
-                )
-            errors["base"] = error
+            chosen, error = platform_form.checked_options(platform, user_input)
+            problem = (error, {}) if error else self._template_problem(chosen)
+            if problem is None:
+                self._replace((*keys, *platform_form.AVAILABILITY_KEYS), chosen)
+                return self._after_options()
+            errors["base"], placeholders = problem
         return self.async_show_form(
-            step_id=step_id,
+            step_id=platform,
             data_schema=self.add_suggested_values_to_schema(
                 schema(self._data), user_input or {}
             ),
             errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    def _template_problem(
+        self, chosen: Mapping[str, Any]
+    ) -> command_form.Problem | None:
+        """A number's or select's command template tried with the chosen values."""
+        data = {**self._data, **chosen}
+        if data[CONF_PLATFORM] not in TEMPLATE_PLATFORMS:
+            return None
+        return command_form.template_problem(
+            self.hass,
+            data.get(CONF_COMMAND_TEMPLATE, DEFAULT_COMMAND_TEMPLATE),
+            command_form.command_values(data),
+            self._max_message_size(),
+        )
+
+    def _after_options(self) -> SubentryFlowResult:
+        """Saved when optimistic; else what the entity would show."""
+        if self._data.get(CONF_OPTIMISTIC):
+            return self._finish()
+        preview = entity_preview(
+            self.hass, self._data, self._name, self._recent_messages()
+        )
+        if preview is None:
+            return self.async_show_form(
+                step_id="no_match",
+                data_schema=vol.Schema({}),
+                description_placeholders={"name": self._name},
+            )
+        # A value the entity could not use: why, translated, above the preview
+        failure = {"base": preview.failure.value} if preview.failure else None
+        return self.async_show_form(
+            step_id="preview",
+            data_schema=vol.Schema({}),
+            description_placeholders=preview.placeholders,
+            errors=failure,
         )
 
     async def async_step_preview(
@@ -319,39 +380,3 @@ class EntitySubentryFlow(ConfigSubentryFlow):
 
     def _excerpt(self) -> str:
         return "—" if self._message is None else form.excerpt(self._message)
-
-    def _preview(self) -> dict[str, str]:
-        """What the entity would show from the newest matching recent message."""
-        message_filter = filter_from_config(self._data, None)
-        newest = next(
-            (
-                kept.message
-                for kept in self._recent_messages()
-                if message_filter.matches(kept.message)
-            ),
-            None,
-        )
-        if newest is None:
-            return {}
-        numeric = self._data[CONF_PLATFORM] == PLATFORM_SENSOR and is_numeric(
-            self._data
-        )
-        reader = MessageValue(self.hass, self._data, self._name, numeric=numeric)
-        value = reader.value(newest)
-        attributes = reader.attributes(newest)
-        return {
-            "name": self._name,
-            "message": form.excerpt(newest),
-            "value": self._shown_value(value, reader),
-            "attributes": "—" if attributes is None else shown(attributes, 200),
-        }
-
-    def _shown_value(self, value: Any, reader: MessageValue) -> str:
-        if value is NO_VALUE:
-            return ", ".join(failure.value for failure in reader.failures)
-        if self._data[CONF_PLATFORM] == PLATFORM_SENSOR:
-            return shown(value)
-        text = value if isinstance(value, str) else shown(value)
-        on = str(self._data.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON))
-        off = str(self._data.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF))
-        return {on: "on", off: "off"}.get(text, f"{shown(value)}: not_on_or_off")

@@ -1,7 +1,11 @@
-"""The forms of the Add entity flow (entity_flow): schemas, choices, checks.
+"""The forms of the Add entity flow (entity_flow) that read messages.
 
-Each form shows what the subentry holds (subentry.py) as suggested values, so
-reconfiguring shows the same fields filled in.
+Name and platform, the recent message, the value (a field, a path or a
+template) and the filter: schemas, choices, checks, and the field helpers the
+other forms share. The platforms' options are in platform_form.py, the
+commands in command_form.py. Each form shows what the subentry holds
+(subentry.py) as suggested values, so reconfiguring shows the same fields
+filled in.
 """
 
 from __future__ import annotations
@@ -9,16 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from homeassistant.components.binary_sensor import BinarySensorDeviceClass
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import CONF_DEVICE_CLASS, CONF_NAME, CONF_UNIT_OF_MEASUREMENT
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import ATTR_MATCH, ATTR_MATCH_REGEX
-from .message import ReceivedMessage, payload_size
+from .message import ReceivedMessage
 from .message_filter import filter_from_config
 from .message_value import (
     CONF_ATTRIBUTES_PATH,
@@ -30,31 +32,8 @@ from .message_value import (
     parse_path,
     shown,
 )
-from .payload import InvalidPayloadError
 from .recent_messages import RecentMessage
-from .subentry import (
-    CONF_COMMAND,
-    CONF_COMMAND_OFF,
-    CONF_COMMAND_ON,
-    CONF_DISPLAY_PRECISION,
-    CONF_EXPIRE_AFTER,
-    CONF_FORCE_UPDATE,
-    CONF_OPTIMISTIC,
-    CONF_OPTIONS,
-    CONF_PAYLOAD_OFF,
-    CONF_PAYLOAD_ON,
-    CONF_PLATFORM,
-    CONF_QUEUE,
-    CONF_STATE_CLASS,
-    CONF_UNAVAILABLE_WHEN_DISCONNECTED,
-    DEFAULT_PAYLOAD_OFF,
-    DEFAULT_PAYLOAD_ON,
-    ENTITY_PLATFORMS,
-    PLATFORM_SENSOR,
-    TEXT_DEVICE_CLASSES,
-    command_payload,
-    is_numeric,
-)
+from .subentry import CONF_PLATFORM, ENTITY_PLATFORMS, PLATFORM_SENSOR
 
 CONF_MESSAGE: Final = "message"
 CONF_FIELD: Final = "field"
@@ -64,36 +43,14 @@ EXCERPT: Final = 60
 # Keys each step owns: a reconfigured step drops what the user emptied
 VALUE_KEYS: Final = (CONF_VALUE_PATH, CONF_VALUE_TEMPLATE, CONF_ATTRIBUTES_PATH)
 FILTER_KEYS: Final = (ATTR_MATCH, ATTR_MATCH_REGEX)
-SENSOR_KEYS: Final = (
-    CONF_DEVICE_CLASS,
-    CONF_STATE_CLASS,
-    CONF_UNIT_OF_MEASUREMENT,
-    CONF_DISPLAY_PRECISION,
-    CONF_OPTIONS,
-)
-BINARY_SENSOR_KEYS: Final = (CONF_DEVICE_CLASS, CONF_PAYLOAD_ON, CONF_PAYLOAD_OFF)
-SWITCH_KEYS: Final = (CONF_PAYLOAD_ON, CONF_PAYLOAD_OFF)
-# The switch's commands step: where its state comes from (stored as optimistic)
-CONF_STATE_FROM: Final = "state_from"
-STATE_FROM_MESSAGES: Final = "messages"
-STATE_FROM_OPTIMISTIC: Final = "optimistic"
-SWITCH_COMMANDS: Final = (CONF_COMMAND_ON, CONF_COMMAND_OFF)
-SWITCH_COMMAND_KEYS: Final = (*SWITCH_COMMANDS, CONF_QUEUE, CONF_OPTIMISTIC)
-BUTTON_COMMANDS: Final = (CONF_COMMAND,)
-COMMAND_TOO_LARGE: Final = "command_too_large"
-AVAILABILITY_KEYS: Final = (
-    CONF_UNAVAILABLE_WHEN_DISCONNECTED,
-    CONF_EXPIRE_AFTER,
-    CONF_FORCE_UPDATE,
-)
 
-_TEXT = selector.TextSelector()
+TEXT = selector.TextSelector()
 # Text, not a template selector: that one refuses a bad template in the schema,
 # in English; the value step refuses it with the translated invalid_template.
-_TEMPLATE = selector.TextSelector(selector.TextSelectorConfig(multiline=True))
+TEMPLATE = selector.TextSelector(selector.TextSelectorConfig(multiline=True))
 
 
-def _select(
+def select_field(
     options: list[str] | list[selector.SelectOptionDict],
     translation_key: str | None = None,
     *,
@@ -134,7 +91,8 @@ def field_choices(message: ReceivedMessage | None) -> list[selector.SelectOption
     ]
 
 
-def _suggested(key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def suggested(key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A field's description showing the saved setting (when reconfiguring)."""
     return {"suggested_value": data.get(key)}
 
 
@@ -144,20 +102,20 @@ def value_schema(
     """The value step: a field of the message, a path or a template; attributes."""
     schema: dict[vol.Marker, Any] = {}
     if fields:
-        schema[vol.Optional(CONF_FIELD)] = _select(fields)
+        schema[vol.Optional(CONF_FIELD)] = select_field(fields)
     schema[
-        vol.Optional(CONF_VALUE_PATH, description=_suggested(CONF_VALUE_PATH, data))
-    ] = _TEXT
-    schema[
-        vol.Optional(
-            CONF_VALUE_TEMPLATE, description=_suggested(CONF_VALUE_TEMPLATE, data)
-        )
-    ] = _TEMPLATE
+        vol.Optional(CONF_VALUE_PATH, description=suggested(CONF_VALUE_PATH, data))
+    ] = TEXT
     schema[
         vol.Optional(
-            CONF_ATTRIBUTES_PATH, description=_suggested(CONF_ATTRIBUTES_PATH, data)
+            CONF_VALUE_TEMPLATE, description=suggested(CONF_VALUE_TEMPLATE, data)
         )
-    ] = _TEXT
+    ] = TEMPLATE
+    schema[
+        vol.Optional(
+            CONF_ATTRIBUTES_PATH, description=suggested(CONF_ATTRIBUTES_PATH, data)
+        )
+    ] = TEXT
     return vol.Schema(schema)
 
 
@@ -165,181 +123,24 @@ def filter_schema(data: Mapping[str, Any]) -> vol.Schema:
     """Which messages feed the entity: a JSON subset or a text pattern."""
     return vol.Schema(
         {
-            vol.Optional(ATTR_MATCH, description=_suggested(ATTR_MATCH, data)): (
+            vol.Optional(ATTR_MATCH, description=suggested(ATTR_MATCH, data)): (
                 selector.ObjectSelector()
             ),
             vol.Optional(
-                ATTR_MATCH_REGEX, description=_suggested(ATTR_MATCH_REGEX, data)
-            ): _TEXT,
+                ATTR_MATCH_REGEX, description=suggested(ATTR_MATCH_REGEX, data)
+            ): TEXT,
         }
     )
-
-
-def _availability(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
-    return {
-        vol.Required(
-            CONF_UNAVAILABLE_WHEN_DISCONNECTED,
-            default=data.get(CONF_UNAVAILABLE_WHEN_DISCONNECTED, True),
-        ): selector.BooleanSelector(),
-        vol.Required(CONF_EXPIRE_AFTER, default=data.get(CONF_EXPIRE_AFTER, 0)): (
-            selector.NumberSelector(
-                selector.NumberSelectorConfig(
-                    min=0,
-                    max=86400,
-                    mode=selector.NumberSelectorMode.BOX,
-                    unit_of_measurement="s",
-                )
-            )
-        ),
-        vol.Required(CONF_FORCE_UPDATE, default=data.get(CONF_FORCE_UPDATE, False)): (
-            selector.BooleanSelector()
-        ),
-    }
-
-
-def sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """Sensor options, then availability."""
-    device_classes = [
-        device_class.value
-        for device_class in SensorDeviceClass
-        if device_class is SensorDeviceClass.ENUM
-        or device_class not in TEXT_DEVICE_CLASSES
-    ]
-    state_classes = [state_class.value for state_class in SensorStateClass]
-    return vol.Schema(
-        {
-            vol.Optional(
-                CONF_DEVICE_CLASS, description=_suggested(CONF_DEVICE_CLASS, data)
-            ): _select(sorted(device_classes), "device_class_sensor"),
-            vol.Optional(
-                CONF_STATE_CLASS, description=_suggested(CONF_STATE_CLASS, data)
-            ): _select(state_classes, "state_class"),
-            vol.Optional(
-                CONF_UNIT_OF_MEASUREMENT,
-                description=_suggested(CONF_UNIT_OF_MEASUREMENT, data),
-            ): _TEXT,
-            vol.Optional(
-                CONF_DISPLAY_PRECISION,
-                description=_suggested(CONF_DISPLAY_PRECISION, data),
-            ): selector.NumberSelector(
-                selector.NumberSelectorConfig(
-                    min=0, max=9, mode=selector.NumberSelectorMode.BOX
-                )
-            ),
-            vol.Optional(CONF_OPTIONS, description=_suggested(CONF_OPTIONS, data)): (
-                _select([], free=True)
-            ),
-            **_availability(data),
-        }
-    )
-
-
-def _on_off(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
-    return {
-        vol.Required(
-            CONF_PAYLOAD_ON, default=data.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)
-        ): _TEXT,
-        vol.Required(
-            CONF_PAYLOAD_OFF,
-            default=data.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF),
-        ): _TEXT,
-    }
-
-
-def binary_sensor_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """Binary sensor options, then availability."""
-    device_classes = sorted(
-        device_class.value for device_class in BinarySensorDeviceClass
-    )
-    return vol.Schema(
-        {
-            vol.Optional(
-                CONF_DEVICE_CLASS, description=_suggested(CONF_DEVICE_CLASS, data)
-            ): _select(device_classes, "device_class_binary_sensor"),
-            **_on_off(data),
-            **_availability(data),
-        }
-    )
-
-
-def switch_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """A switch's on and off values in messages, then availability."""
-    return vol.Schema({**_on_off(data), **_availability(data)})
-
-
-def _command(key: str, data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
-    return {
-        vol.Required(key, description=_suggested(key, data)): (
-            selector.ObjectSelector()
-        )
-    }
-
-
-def _queue(data: Mapping[str, Any]) -> dict[vol.Marker, Any]:
-    return {
-        vol.Required(CONF_QUEUE, default=data.get(CONF_QUEUE, False)): (
-            selector.BooleanSelector()
-        )
-    }
-
-
-def switch_commands_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """A switch's commands, the queue option and where its state comes from."""
-    state_from = (
-        STATE_FROM_OPTIMISTIC if data.get(CONF_OPTIMISTIC) else STATE_FROM_MESSAGES
-    )
-    return vol.Schema(
-        {
-            **_command(CONF_COMMAND_ON, data),
-            **_command(CONF_COMMAND_OFF, data),
-            **_queue(data),
-            vol.Required(CONF_STATE_FROM, default=state_from): _select(
-                [STATE_FROM_MESSAGES, STATE_FROM_OPTIMISTIC],
-                CONF_STATE_FROM,
-                mode=selector.SelectSelectorMode.LIST,
-            ),
-        }
-    )
-
-
-def button_schema(data: Mapping[str, Any]) -> vol.Schema:
-    """A button's command and the queue option."""
-    return vol.Schema({**_command(CONF_COMMAND, data), **_queue(data)})
-
-
-def checked_commands(
-    user_input: Mapping[str, Any], commands: tuple[str, ...], max_size: int = 0
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Commands, queue and optimistic from a commands form; errors by field.
-
-    Each command follows the send action's payload rules (payload.py) and
-    fits the connection's maximum message size (`max_size`, 0: no limit).
-    """
-    errors: dict[str, str] = {}
-    for key in commands:
-        try:
-            payload = command_payload(user_input, key)
-        except InvalidPayloadError as err:
-            errors[key] = err.reason
-            continue
-        if max_size and payload_size(payload) > max_size:
-            errors[key] = COMMAND_TOO_LARGE
-    chosen = {key: user_input[key] for key in commands}
-    chosen[CONF_QUEUE] = bool(user_input.get(CONF_QUEUE, False))
-    if CONF_STATE_FROM in user_input:
-        optimistic = user_input[CONF_STATE_FROM] == STATE_FROM_OPTIMISTIC
-        chosen[CONF_OPTIMISTIC] = optimistic
-    return chosen, errors
 
 
 def name_schema(data: Mapping[str, Any], *, with_platform: bool) -> vol.Schema:
     """The name, and the platform when adding (it stays when reconfiguring)."""
     schema: dict[vol.Marker, Any] = {}
     if with_platform:
-        schema[vol.Required(CONF_PLATFORM, default=PLATFORM_SENSOR)] = _select(
+        schema[vol.Required(CONF_PLATFORM, default=PLATFORM_SENSOR)] = select_field(
             list(ENTITY_PLATFORMS), CONF_PLATFORM
         )
-    schema[vol.Required(CONF_NAME, default=data.get(CONF_NAME, vol.UNDEFINED))] = _TEXT
+    schema[vol.Required(CONF_NAME, default=data.get(CONF_NAME, vol.UNDEFINED))] = TEXT
     return vol.Schema(schema)
 
 
@@ -349,7 +150,7 @@ def message_schema(recent: list[RecentMessage]) -> vol.Schema:
     choices.append(selector.SelectOptionDict(value=TYPE_IT, label=TYPE_IT))
     return vol.Schema(
         {
-            vol.Required(CONF_MESSAGE, default="0"): _select(
+            vol.Required(CONF_MESSAGE, default="0"): select_field(
                 choices, CONF_MESSAGE, mode=selector.SelectSelectorMode.LIST
             )
         }
@@ -384,15 +185,3 @@ def checked_filter(user_input: Mapping[str, Any]) -> dict[str, Any]:
     chosen = {key: user_input[key] for key in FILTER_KEYS if user_input.get(key)}
     filter_from_config(chosen, None)
     return chosen
-
-
-def sensor_error(user_input: Mapping[str, Any]) -> str | None:
-    """What is wrong with sensor options, as an error key, or None."""
-    enum = user_input.get(CONF_DEVICE_CLASS) == SensorDeviceClass.ENUM
-    if user_input.get(CONF_OPTIONS) and not enum:
-        return "options_need_enum"
-    if enum and not user_input.get(CONF_OPTIONS):
-        return "enum_needs_options"
-    if enum and is_numeric({**user_input, CONF_DEVICE_CLASS: None}):
-        return "enum_not_numeric"
-    return None

@@ -1,10 +1,11 @@
-"""What every entity fed by messages shares (sensor, binary sensor, switch).
+"""What every entity fed by messages shares, whatever its platform.
 
 One entity per config subentry of the type `entity`, on the connection's
 device. It subscribes to the entry's fan-out: a message it does not want costs
-one filter check; a wanted one gives a value (message_value), and the state is
-written only when the value, the attributes or the availability changed
-(unless the user asked for every update). It is unavailable while the
+one filter check; a wanted one gives a value (message_value) that the
+platform's rule makes a state (platform_state), and the state is written only
+when the value, the attributes or the availability changed (unless the user
+asked for every update). It is unavailable while the
 connection is down (an option, on by default) and after `expire_after`
 seconds without a wanted message; its last state comes back after a restart.
 """
@@ -31,16 +32,13 @@ from .const import DOMAIN
 from .entity import WebSocketClientEntity
 from .message import ReceivedMessage
 from .message_filter import filter_from_config
-from .message_value import NO_VALUE, Failure, MessageValue, shown
+from .message_value import NO_VALUE, Failure, MessageValue
+from .platform_state import UnusableValueError, needs_number, state_rule
 from .subentry import (
     CONF_EXPIRE_AFTER,
     CONF_FORCE_UPDATE,
-    CONF_PAYLOAD_OFF,
-    CONF_PAYLOAD_ON,
     CONF_PLATFORM,
     CONF_UNAVAILABLE_WHEN_DISCONNECTED,
-    DEFAULT_PAYLOAD_OFF,
-    DEFAULT_PAYLOAD_ON,
     SUBENTRY_TYPE_ENTITY,
     entity_subentries_of,
 )
@@ -177,9 +175,7 @@ class MessageEntities:
 class MessageEntity(WebSocketClientEntity, RestoreEntity):
     """An entity whose state comes from received messages."""
 
-    # Numeric sensors need a number; the others take any value
-    numeric = False
-    # An optimistic switch takes no state from messages
+    # An optimistic entity takes no state from messages
     follows_messages = True
 
     def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
@@ -197,9 +193,12 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         self._expired = self._expire_after > 0
         self._cancel_expiry: CALLBACK_TYPE | None = None
         self._written: tuple[Any, ...] | None = None
+        # Numbers and numeric sensors need a number; the others take any value
+        self.numeric = needs_number(self.config)
         self.reader = MessageValue(
             client.hass, self.config, subentry.title, numeric=self.numeric
         )
+        self.rule = state_rule(self.config)
 
     async def async_added_to_hass(self) -> None:
         """Restore the last state, then follow messages and the connection."""
@@ -239,6 +238,16 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
 
     def apply_value(self, value: Any) -> bool:
         """Take a new value; False (counted) when the platform cannot use it."""
+        try:
+            state = self.rule(value)
+        except UnusableValueError as err:
+            self.reader.fail(err.failure, err.detail)
+            return False
+        self.set_state(state)
+        return True
+
+    def set_state(self, state: Any) -> None:
+        """Show a state the platform's rule made (platform_state)."""
         raise NotImplementedError
 
     def state_key(self) -> tuple[Any, ...]:
@@ -340,22 +349,9 @@ class OnOffMessageEntity(MessageEntity):
 
     _attr_is_on: bool | None
 
-    def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
-        """Take what counts as on and off."""
-        super().__init__(client, subentry)
-        self._payloads = {
-            str(self.config.get(CONF_PAYLOAD_ON, DEFAULT_PAYLOAD_ON)): True,
-            str(self.config.get(CONF_PAYLOAD_OFF, DEFAULT_PAYLOAD_OFF)): False,
-        }
-
-    def apply_value(self, value: Any) -> bool:
-        """On or off when the value (as text, JSON for others) is one of them."""
-        text = value if isinstance(value, str) else shown(value)
-        if (is_on := self._payloads.get(text)) is None:
-            self.reader.fail(Failure.NOT_ON_OR_OFF, shown(value))
-            return False
-        self._attr_is_on = is_on
-        return True
+    def set_state(self, state: Any) -> None:
+        """On or off."""
+        self._attr_is_on = state
 
     def state_key(self) -> tuple[Any, ...]:
         """On or off."""

@@ -50,10 +50,12 @@ class Failure(StrEnum):
     TEMPLATE_ERROR = "template_error"
     NOT_A_NUMBER = "not_a_number"
     ATTRIBUTES_NOT_OBJECT = "attributes_not_object"
-    # Found by the platforms: an enum sensor's value that is not an option,
-    # a binary sensor's value that is neither on nor off
+    # Found by the platforms (platform_state): an enum sensor's or a select's
+    # value that is not an option, a binary sensor's or a switch's value that
+    # is neither on nor off, a number's outside its minimum and maximum
     NOT_AN_OPTION = "not_an_option"
     NOT_ON_OR_OFF = "not_on_or_off"
+    OUT_OF_RANGE = "out_of_range"
     # Home Assistant refused the state (a bug of ours; logged with its error)
     NOT_WRITTEN = "not_written"
 
@@ -157,6 +159,8 @@ class MessageValue:
         self._name = name
         self._numeric = numeric
         self.failures: Counter[Failure] = Counter()
+        # The latest detail of each kind (the flow's preview shows it)
+        self.details: dict[Failure, str] = {}
 
     def value(self, message: ReceivedMessage) -> Any:
         """The entity's value from a message, or NO_VALUE (logged, counted)."""
@@ -215,6 +219,7 @@ class MessageValue:
     def fail(self, failure: Failure, detail: str) -> None:
         """Count a failure; log the first of its kind."""
         self.failures[failure] += 1
+        self.details[failure] = detail
         if self.failures[failure] == 1:
             _LOGGER.warning(
                 "%s: a message gave no usable value (%s: %s); the state stays as"

@@ -34,15 +34,10 @@ from .connection import EndReason
 from .const import ClientStatus
 from .entity import WebSocketClientEntity, WebSocketClientStatusEntity
 from .message_entity import MessageEntity, message_entities
-from .message_value import Failure, as_number, shown
+from .message_value import as_number
+from .platform_state import enum_options
 from .statistics import ClientStatistics
-from .subentry import (
-    CONF_DISPLAY_PRECISION,
-    CONF_OPTIONS,
-    CONF_STATE_CLASS,
-    PLATFORM_SENSOR,
-    is_numeric,
-)
+from .subentry import CONF_DISPLAY_PRECISION, CONF_STATE_CLASS, PLATFORM_SENSOR
 
 # Pushed by the connection; no polling and no parallel updates to limit
 PARALLEL_UPDATES = 0
@@ -196,39 +191,26 @@ class StatisticSensor(WebSocketClientEntity, SensorEntity):
         return attributes_fn(self.client.statistics)
 
 
-# A state is at most this long
-MAX_STATE = 255
-
-
 class MessageSensor(MessageEntity, RestoreSensor):
     """A sensor whose value comes from received messages."""
 
     def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
         """Take the sensor options of a subentry."""
-        config = subentry.data
-        self.numeric = is_numeric(config)
         super().__init__(client, subentry)
+        config = subentry.data
         if device_class := config.get(CONF_DEVICE_CLASS):
             self._attr_device_class = SensorDeviceClass(device_class)
         if state_class := config.get(CONF_STATE_CLASS):
             self._attr_state_class = SensorStateClass(state_class)
         self._attr_native_unit_of_measurement = config.get(CONF_UNIT_OF_MEASUREMENT)
         self._attr_suggested_display_precision = config.get(CONF_DISPLAY_PRECISION)
-        self._enum_options: list[str] | None = None
-        if config.get(CONF_DEVICE_CLASS) == SensorDeviceClass.ENUM:
-            self._enum_options = list(config.get(CONF_OPTIONS) or [])
+        self._enum_options = enum_options(config)
+        if self._enum_options is not None:
             self._attr_options = self._enum_options
 
-    def apply_value(self, value: Any) -> bool:
-        """A number, an option of an enum sensor, or a text (cut to fit)."""
-        if not self.numeric:
-            value = value if isinstance(value, str) else shown(value, MAX_STATE)
-            value = value[:MAX_STATE]
-        if self._enum_options is not None and value not in self._enum_options:
-            self.reader.fail(Failure.NOT_AN_OPTION, shown(value))
-            return False
-        self._attr_native_value = value
-        return True
+    def set_state(self, state: Any) -> None:
+        """A number, an option of an enum sensor, or a text."""
+        self._attr_native_value = state
 
     def state_key(self) -> tuple[Any, ...]:
         """The value."""

@@ -4,22 +4,30 @@ One config subentry of the type `entity` is one entity fed by messages. Its
 data (title: the entity's name):
 
     platform                       sensor | binary_sensor | switch | button
+                                   | number | select
     value_path | value_template    where the value is (neither: the whole text)
     json_attributes_path           an object whose keys become attributes
     match | match_regex            which messages feed it (message_filter)
-    device_class                   both platforms
-    state_class, unit_of_measurement, suggested_display_precision, options
-                                   sensor only (options: of an enum sensor)
+    device_class                   sensor, binary sensor, number
+    state_class, suggested_display_precision
+                                   sensor only
+    unit_of_measurement            sensor, number
+    options                        an enum sensor's values; a select's options
+    min, max, step, mode           number (defaults 0, 100, 1, auto)
     payload_on, payload_off        binary sensor and switch, compared with the value
     command_on, command_off        switch: the payloads that turn it on and off
     command                        button: the payload a press sends
                                    (each payload as the send action takes it:
                                    one of message, json, data_base64)
-    queue                          switch and button: a command sent while
-                                   disconnected waits in the send queue (and
-                                   the entity stays available meanwhile)
-    optimistic                     switch: no state from messages; the state
-                                   is the last command sent (default false)
+    command_template               number and select: the text message that
+                                   sets it, a template rendered with `value`
+                                   (default {{ value }})
+    queue                          switch, button, number, select: a command
+                                   sent while disconnected waits in the send
+                                   queue (and the entity stays available)
+    optimistic                     switch, number, select: no state from
+                                   messages; the state is the last command
+                                   sent (default false)
     unavailable_when_disconnected  default true
     expire_after                   seconds, 0 = never
     force_update                   write every value, even an unchanged one
@@ -33,6 +41,7 @@ from typing import Any, Final
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_DEVICE_CLASS, CONF_UNIT_OF_MEASUREMENT
+from homeassistant.helpers.template import Template
 
 from .payload import encode_payload
 
@@ -42,11 +51,15 @@ PLATFORM_SENSOR: Final = "sensor"
 PLATFORM_BINARY_SENSOR: Final = "binary_sensor"
 PLATFORM_SWITCH: Final = "switch"
 PLATFORM_BUTTON: Final = "button"
+PLATFORM_NUMBER: Final = "number"
+PLATFORM_SELECT: Final = "select"
 ENTITY_PLATFORMS: Final = (
     PLATFORM_SENSOR,
     PLATFORM_BINARY_SENSOR,
     PLATFORM_SWITCH,
     PLATFORM_BUTTON,
+    PLATFORM_NUMBER,
+    PLATFORM_SELECT,
 )
 
 CONF_STATE_CLASS: Final = "state_class"
@@ -65,6 +78,15 @@ CONF_COMMAND: Final = "command"
 COMMAND_KEYS: Final = (CONF_COMMAND_ON, CONF_COMMAND_OFF, CONF_COMMAND)
 CONF_QUEUE: Final = "queue"
 CONF_OPTIMISTIC: Final = "optimistic"
+CONF_COMMAND_TEMPLATE: Final = "command_template"
+DEFAULT_COMMAND_TEMPLATE: Final = "{{ value }}"
+CONF_MIN: Final = "min"
+CONF_MAX: Final = "max"
+CONF_STEP: Final = "step"
+CONF_MODE: Final = "mode"
+DEFAULT_MIN: Final = 0.0
+DEFAULT_MAX: Final = 100.0
+DEFAULT_STEP: Final = 1.0
 
 
 def entity_subentries_of(
@@ -82,6 +104,19 @@ def command_payload(config: Mapping[str, Any], key: str) -> str | bytes:
     """A command's frame payload. Raises InvalidPayloadError (a ValueError)."""
     command = config.get(key)
     return encode_payload(command if isinstance(command, Mapping) else {})
+
+
+def render_command(template: Template, value: Any) -> str:
+    """A command template's text message for `value`. Raises TemplateError.
+
+    Strict: a name the template does not know is an error, not an empty text.
+    """
+    return str(template.async_render({"value": value}, parse_result=False, strict=True))
+
+
+def command_number(value: float) -> int | float:
+    """A number as a command template gets it: an int when it is integral."""
+    return int(value) if float(value).is_integer() else value
 
 
 # Sensor device classes whose state is not a number (the flow offers neither

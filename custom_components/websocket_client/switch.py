@@ -2,8 +2,8 @@
 
 A message switch (one per entity subentry of the platform) takes its state
 from messages like a binary sensor, or, optimistic, from the last command it
-sent. Its commands go out exactly as the send action sends them: the same
-size check, queue and translated errors.
+sent (command_entity). Its commands go out exactly as the send action sends
+them: the same size check, queue and translated errors.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import WebSocketClient, WebSocketClientConfigEntry
+from .command_entity import CommandMessageEntity
 from .entity import WebSocketClientStatusEntity
 from .message_entity import OnOffMessageEntity, message_entities
-from .services import async_send_payload
 from .subentry import (
     CONF_COMMAND_OFF,
     CONF_COMMAND_ON,
-    CONF_OPTIMISTIC,
-    CONF_QUEUE,
     PLATFORM_SWITCH,
     command_payload,
 )
@@ -64,37 +62,21 @@ class ConnectionSwitch(WebSocketClientStatusEntity, SwitchEntity):
         await self.client.async_disconnect()
 
 
-class MessageSwitch(OnOffMessageEntity, SwitchEntity):
+class MessageSwitch(CommandMessageEntity, OnOffMessageEntity, SwitchEntity):
     """On or off from messages (or optimistic); sends its commands."""
 
     def __init__(self, client: WebSocketClient, subentry: ConfigSubentry) -> None:
-        """Take the commands, the queue option and the state source."""
+        """Take the commands."""
         super().__init__(client, subentry)
         self._commands = {
             True: command_payload(self.config, CONF_COMMAND_ON),
             False: command_payload(self.config, CONF_COMMAND_OFF),
         }
-        self._queue = bool(self.config.get(CONF_QUEUE, False))
-        # A queued command is still accepted while disconnected.
-        self._follow_connection = self._follow_connection and not self._queue
-        if self.config.get(CONF_OPTIMISTIC, False):
-            # Its state is its last command: nothing feeds it, nothing expires.
-            self.follows_messages = False
-            self._attr_assumed_state = True
-            self._expire_after = 0
-            self._expired = False
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Send the on command."""
-        await self._async_command(True)
+        await self.async_send_command(self._commands[True], True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Send the off command."""
-        await self._async_command(False)
-
-    async def _async_command(self, on: bool) -> None:
-        # Errors are the send action's, translated; the state stays then.
-        await async_send_payload(self.client, self._commands[on], queue=self._queue)
-        if not self.follows_messages:
-            self._attr_is_on = on
-            self._write_if_changed()
+        await self.async_send_command(self._commands[False], False)
