@@ -4,7 +4,7 @@ Receives `count` messages from a benchmark server URL, json.loads each, and
 prints one JSON line: the rate from the first message to the last and, for
 stamped messages, the delay percentiles from the server's send to here.
 
-Run: python bench/bare_client.py --url URL --count N
+Run: python -m bench.bare_client --url URL --count N
 """
 
 from __future__ import annotations

@@ -119,11 +119,11 @@ class BenchServer:
 
     async def start(self) -> None:
         """Start the process and wait until it listens."""
-        command = [sys.executable, str(ROOT / "bench" / "server.py")]
         self.process = subprocess.Popen(  # noqa: ASYNC220 - its output is read off-loop
-            [*command, "--port", str(self.port)],
+            [sys.executable, "-m", "bench.server", "--port", str(self.port)],
             stdout=subprocess.PIPE,
             text=True,
+            cwd=ROOT,
         )
         assert self.process.stdout is not None
         line = await asyncio.get_running_loop().run_in_executor(

@@ -6,10 +6,14 @@
                                          at a steady rate
   count --topic T --count N              subscribe; print READY once subscribed and
                                          GOT once N messages arrived
+  sensors --topic T --rate R --seconds S --sensors N --base B
+                                         the sensors feed (bench/sensor_feed.py) at
+                                         a steady rate, sensor X's on topic T/X; then
+                                         SENT and the rate reached
 
-Each mode prints READY when connected (and subscribed), then DONE or GOT. It gives
-up after --timeout seconds and prints TIMEOUT with what it had.
-Run: python bench/mqtt_peer.py MODE --port P ...
+Each mode prints READY when connected (and subscribed), then DONE, GOT or SENT. It
+gives up after --timeout seconds and prints TIMEOUT with what it had.
+Run: python -m bench.mqtt_peer MODE --port P ...
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import uuid
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
+
+from bench.sensor_feed import Pacer, payloads
 
 SAMPLE = {"v": 23.5, "id": "sensor.kitchen"}
 
@@ -69,6 +75,26 @@ def publish(arguments: argparse.Namespace) -> None:
     print("DONE", flush=True)
 
 
+def sensors(arguments: argparse.Namespace) -> None:
+    """Publish the sensors feed at a steady rate, each sensor on its own topic."""
+    count = int(arguments.rate * arguments.seconds)
+    feed = payloads(count, arguments.sensors, arguments.base)
+    client = connect(arguments.port)
+    print("READY", flush=True)
+    pacer = Pacer(arguments.rate)
+    info = None
+    for sensor, text in feed:
+        if (delay := pacer.delay()) > 0:
+            time.sleep(delay)
+        info = client.publish(f"{arguments.topic}/{sensor}", text, qos=0)
+        pacer.sent_one()
+    if info is not None:
+        info.wait_for_publish(arguments.timeout)
+    client.disconnect()
+    client.loop_stop()
+    print(f"SENT {pacer.reached()}", flush=True)
+
+
 def count(arguments: argparse.Namespace) -> None:
     """Count the messages on a topic."""
     received = 0
@@ -102,15 +128,18 @@ def count(arguments: argparse.Namespace) -> None:
 def main() -> None:
     """Parse the arguments and run a mode."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=["publish", "count"])
+    parser.add_argument("mode", choices=["publish", "count", "sensors"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--rate", type=float, default=0)
     parser.add_argument("--seconds", type=float, default=0)
+    parser.add_argument("--sensors", type=int, default=0)
+    parser.add_argument("--base", type=float, default=0)
     parser.add_argument("--timeout", type=float, default=300)
     arguments = parser.parse_args()
-    {"publish": publish, "count": count}[arguments.mode](arguments)
+    modes = {"publish": publish, "count": count, "sensors": sensors}
+    modes[arguments.mode](arguments)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,14 @@ Paths:
   /steady?rate=R&seconds=S  send R stamped messages a second for S seconds
   /burst?run=K            hold the connection; on each GET /go?run=K&n=N send N
                           messages as fast as possible, on GET
-                          /go?run=K&rate=R&seconds=S stamped ones at a steady rate
+                          /go?run=K&rate=R&seconds=S stamped ones at a steady rate,
+                          on GET /go?run=K&order=O&rate=R&seconds=S&sensors=N&base=B
+                          the sensors feed (bench/sensor_feed.py) at a steady rate
+  /sent?order=O           the rate a sensors feed reached (null until it ended)
   /sink?run=K             count received messages under K (GET /stats?run=K)
   /idle                   keep the connection open, answer pings
 
-Prints "READY" once listening. Run: python bench/server.py --port P
+Prints "READY" once listening. Run: python -m bench.server --port P
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import json
 import time
 
 from aiohttp import WSMsgType, web
+
+from bench.sensor_feed import Pacer, payloads
 
 SAMPLE = {"v": 23.5, "id": "sensor.kitchen"}
 
@@ -67,6 +72,22 @@ async def steady(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
+async def _send_sensors(
+    ws: web.WebSocketResponse, query: dict[str, str], sent: dict[str, float]
+) -> None:
+    """The sensors feed at a steady rate; its rate reached goes to `sent`."""
+    rate = float(query["rate"])
+    count = int(rate * float(query["seconds"]))
+    feed = payloads(count, int(query["sensors"]), float(query["base"]))
+    pacer = Pacer(rate)
+    for _, text in feed:
+        if (delay := pacer.delay()) > 0:
+            await asyncio.sleep(delay)
+        await ws.send_str(text)
+        pacer.sent_one()
+    sent[query["order"]] = pacer.reached()
+
+
 def _orders(app: web.Application, run: str) -> asyncio.Queue[dict[str, str]]:
     queues: dict[str, asyncio.Queue[dict[str, str]]] = app["orders"]
     return queues.setdefault(run, asyncio.Queue())
@@ -84,7 +105,9 @@ async def burst(request: web.Request) -> web.WebSocketResponse:
             order.cancel()
             break
         query = order.result()
-        if "rate" in query:
+        if "sensors" in query:
+            await _send_sensors(ws, query, request.app["sent"])
+        elif "rate" in query:
             await _send_steady(ws, float(query["rate"]), float(query["seconds"]))
         else:
             await _send_flood(ws, int(query["n"]))
@@ -123,11 +146,18 @@ async def stats(request: web.Request) -> web.Response:
     return web.json_response({"received": counter[request.query.get("run", "")]})
 
 
+async def sent(request: web.Request) -> web.Response:
+    """The rate a sensors feed reached, or null while it is being sent."""
+    rates: dict[str, float] = request.app["sent"]
+    return web.json_response({"rate": rates.get(request.query["order"])})
+
+
 def build_app() -> web.Application:
     """All benchmark endpoints."""
     app = web.Application()
     app["received"] = Counter()
     app["orders"] = {}
+    app["sent"] = {}
     app.router.add_get("/flood", flood)
     app.router.add_get("/steady", steady)
     app.router.add_get("/burst", burst)
@@ -135,6 +165,7 @@ def build_app() -> web.Application:
     app.router.add_get("/sink", sink)
     app.router.add_get("/idle", idle)
     app.router.add_get("/stats", stats)
+    app.router.add_get("/sent", sent)
     return app
 
 

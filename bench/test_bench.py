@@ -33,6 +33,7 @@ from homeassistant.components.mqtt.const import (
 from homeassistant.components.mqtt.models import DATA_MQTT
 from homeassistant.components.recorder.core import Recorder
 from homeassistant.components.recorder.tasks import CommitTask
+from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -83,12 +84,17 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def add_approved(
-    hass: HomeAssistant, url: str, title: str, options: dict[str, Any] | None = None
+    hass: HomeAssistant,
+    url: str,
+    title: str,
+    options: dict[str, Any] | None = None,
+    subentries: list[ConfigSubentryDataWithId] | None = None,
 ) -> MockConfigEntry:
     """An approved entry, set up through its config entry like a user's."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=title,
+        subentries_data=subentries,
         data={
             "url": url,
             "access_reason": "Benchmark of the WebSocket Client",
@@ -132,9 +138,10 @@ async def read_line(process: subprocess.Popen[str]) -> str:
 def spawn(script: str, *arguments: str) -> subprocess.Popen[str]:
     """A helper process (bench/SCRIPT) whose lines are read with read_line."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / script), *arguments],
+        [sys.executable, "-m", f"bench.{script.removesuffix('.py')}", *arguments],
         stdout=subprocess.PIPE,
         text=True,
+        cwd=ROOT,
     )
 
 

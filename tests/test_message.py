@@ -1,5 +1,7 @@
 """Received messages (lazy JSON, base64, size) and the fan-out to subscribers.
 
+Routes are checked against the filters that make them in test_message_filter.py.
+
 The message event's data is in test_bus.py.
 """
 
@@ -131,4 +133,67 @@ def test_fanout_in_order_and_unsubscribe_while_publishing() -> None:
     assert seen == [("once", "1"), ("all", "1"), ("all", "2")]
     remove_all()
     remove_all()  # harmless twice
+    assert not fanout
+
+
+def test_routed_subscribers_get_only_their_field_value() -> None:
+    """By key and value, type included; after the others; they may leave."""
+    fanout = MessageFanout()
+    seen: list[tuple[str, object]] = []
+
+    def routed(name: str) -> Any:
+        return lambda message: seen.append((name, message.payload))
+
+    remove_s1 = fanout.subscribe(routed("s1"), ("id", "s1"))
+    fanout.subscribe(routed("s1 again"), ("id", "s1"))
+    fanout.subscribe(routed("one"), ("id", 1))
+    fanout.subscribe(routed("kind"), ("kind", "x"))
+    fanout.subscribe(routed("every"))
+    assert len(fanout) == 5
+    for payload in (
+        '{"id": "s1"}', '{"id": "s2"}', '{"id": 1}', '{"id": 1.0}', '{"id": true}',
+        '{"id": "s1", "kind": "x"}', '{"data": {"id": "s1"}}', '["s1"]', "s1",
+        b"s1",
+    ):  # fmt: skip
+        fanout.publish(received(payload))
+    assert [name for name, _ in seen if name != "every"] == [
+        "s1", "s1 again", "one", "s1", "s1 again", "kind",
+    ]  # fmt: skip
+    assert [payload for name, payload in seen if name == "every"] == [
+        '{"id": "s1"}', '{"id": "s2"}', '{"id": 1}', '{"id": 1.0}', '{"id": true}',
+        '{"id": "s1", "kind": "x"}', '{"data": {"id": "s1"}}', '["s1"]', "s1",
+        b"s1",
+    ]  # fmt: skip
+    assert seen[:2] == [("every", '{"id": "s1"}'), ("s1", '{"id": "s1"}')]
+    remove_s1()
+    remove_s1()  # harmless twice
+    assert len(fanout) == 4
+    seen.clear()
+    fanout.publish(received('{"id": "s1"}'))
+    assert seen == [("every", '{"id": "s1"}'), ("s1 again", '{"id": "s1"}')]
+
+
+def test_routed_subscriber_leaves_while_publishing_and_comes_back() -> None:
+    """Leaving from its own callback; the emptied route is dropped and made anew."""
+    fanout = MessageFanout()
+    seen: list[str] = []
+
+    def once(message: ReceivedMessage) -> None:
+        seen.append("once")
+        remove_once()
+
+    remove_once = fanout.subscribe(once, ("id", "s1"))
+    remove_other = fanout.subscribe(lambda m: seen.append("other"), ("id", "s1"))
+    fanout.publish(received('{"id": "s1"}'))
+    fanout.publish(received('{"id": "s1"}'))
+    assert seen == ["once", "other", "other"]
+    remove_other()
+    assert not fanout
+    fanout.publish(received('{"id": "s1"}'))
+    assert seen == ["once", "other", "other"]
+    remove_again = fanout.subscribe(lambda m: seen.append("again"), ("id", "s1"))
+    fanout.publish(received('{"id": "s1"}'))
+    assert seen[-1] == "again"
+    remove_again()
+    remove_once()  # an old remover changes nothing
     assert not fanout

@@ -88,6 +88,35 @@ async def test_state_and_attributes_from_matching_messages(
     assert registry_entry.unique_id == f"{entry.entry_id}_t1"
 
 
+async def test_sensors_filtered_by_id_each_take_only_their_messages(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Many sensors on one connection, each matching its own id (routed by it).
+
+    1 and 1.0 stay apart, as the filter has them; a nested match is not routed
+    and still works.
+    """
+    by_id = {"value_path": "v", "unit_of_measurement": "W"}
+    entry = await add_entry(
+        subentries=[
+            entity_subentry("A", "a", match={"id": "a"}, **by_id),
+            entity_subentry("One", "one", match={"id": 1}, **by_id),
+            entity_subentry("Float", "float", match={"id": 1.0}, **by_id),
+            entity_subentry("Nested", "nested", match={"data": {"id": "a"}}, **by_id),
+        ]
+    )
+    await wait_connected(hass)
+    await push_all(
+        hass, entry, ws_server,
+        '{"id": "a", "v": 1}', '{"id": 1, "v": 2}', '{"id": 1.0, "v": 3}',
+        '{"id": "b", "v": 4}', '{"data": {"id": "a"}, "v": 5}', '{"id": "a", "v": 6}',
+    )  # fmt: skip
+    assert {
+        name: state_of(hass, f"sensor.living_room_{name}")
+        for name in ("a", "one", "float", "nested")
+    } == {"a": "6", "one": "2", "float": "3", "nested": "5"}
+
+
 async def test_bad_values_keep_the_state_log_once_per_kind(
     hass: HomeAssistant,
     ws_server: RecordingWebSocketServer,

@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 import voluptuous as vol
 
-from custom_components.websocket_client.message import ReceivedMessage
+from custom_components.websocket_client.message import MessageFanout, ReceivedMessage
 from custom_components.websocket_client.message_filter import (
     InvalidFilterError,
     MessageFilter,
@@ -83,6 +83,81 @@ def test_requiring_adds_to_the_json_subset() -> None:
     assert by_pattern.match == {"id": 7}
     assert by_pattern.match_regex == re.compile("ok")
     assert not by_pattern.matches(received('{"id": 7, "result": "no"}'))
+
+
+# Values of one field that only a type-exact match tells apart, and shapes
+# no route can name
+ROUTED_PAYLOADS: tuple[str | bytes, ...] = (
+    '{"id": 1}',
+    '{"id": 1.0}',
+    '{"id": true}',
+    '{"id": "1"}',
+    '{"id": null}',
+    '{"id": 1, "data": {"id": 2}}',
+    '{"data": {"id": 1}}',
+    '{"id": [1]}',
+    '{"id": {"id": 1}}',
+    "[1]",
+    "1",
+    "not json",
+    b'{"id": 1}',
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "route"),
+    [
+        ({"match": {"id": "s17"}}, ("id", "s17")),
+        ({"match": {"id": 1, "kind": "x"}}, ("id", 1)),
+        # A field with an object is no route; a scalar after it is
+        ({"match": {"data": {"id": 1}, "id": None}}, ("id", None)),
+        ({"match": {"data": {"id": 1}}}, None),
+        ({"match": {"ids": [1]}}, None),
+        ({"match": {}}, None),
+        ({"match_regex": "id"}, None),
+        ({"type": "text"}, None),
+        ({}, None),
+    ],
+)
+def test_route_is_a_top_level_field_of_the_match(
+    config: dict[str, Any], route: tuple[str, Any] | None
+) -> None:
+    """The first field of `match` with a text, number, true, false or null."""
+    assert filter_from_config(config).route() == route
+
+
+@pytest.mark.parametrize(
+    ("match", "count"),
+    [
+        ({"id": 1}, 2),
+        ({"id": 1.0}, 1),
+        ({"id": True}, 1),
+        ({"id": "1"}, 1),
+        ({"id": None}, 1),
+        ({"id": 1, "data": {"id": 2}}, 1),
+        ({"data": {"id": 1}}, 1),
+        # Only the nested field has it: no message
+        ({"id": 2}, 0),
+    ],
+)
+def test_a_routed_subscriber_gets_exactly_what_the_filter_accepts(
+    match: dict[str, Any], count: int
+) -> None:
+    """Routing only narrows: 1, 1.0, true and "1" stay apart, as `matches` has it."""
+    criteria = filter_from_config({"match": match})
+    routed: list[str | bytes] = []
+    fanout = MessageFanout()
+    fanout.subscribe(
+        lambda message: (
+            routed.append(message.payload) if criteria.matches(message) else None
+        ),
+        criteria.route(),
+    )
+    for payload in ROUTED_PAYLOADS:
+        fanout.publish(received(payload))
+    expected = [p for p in ROUTED_PAYLOADS if criteria.matches(received(p))]
+    assert len(expected) == count
+    assert routed == expected
 
 
 @pytest.mark.parametrize(

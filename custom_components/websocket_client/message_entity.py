@@ -208,7 +208,9 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
             self._start_from_recent()
         follow_subentry(self, self.client.entry.entry_id, self.subentry_id)
         if self.follows_messages:
-            self.async_on_remove(self.client.messages.subscribe(self._on_message))
+            self.async_on_remove(
+                self.client.messages.subscribe(self._on_message, self._filter.route())
+            )
         self.async_on_remove(self.client.status_listeners.add(self._write_if_changed))
         self.async_on_remove(self._stop_expiry)
         # Home Assistant writes this state once the entity is added.

@@ -26,7 +26,7 @@ import voluptuous as vol
 from .connection import InvalidInputError, is_subset
 from .const import ATTR_MATCH, ATTR_MATCH_REGEX, MESSAGE_TYPE_BINARY, MESSAGE_TYPE_TEXT
 from .errors import async_invalid_config
-from .message import ReceivedMessage
+from .message import ROUTE_VALUE_TYPES, ReceivedMessage, Route
 
 MESSAGE_TYPES: Final = (MESSAGE_TYPE_TEXT, MESSAGE_TYPE_BINARY)
 # The field that holds the message type: `type` in a websocket_client trigger;
@@ -58,6 +58,18 @@ class MessageFilter:
             message.text is not None
             and self.match_regex.search(message.text) is not None
         )
+
+    def route(self) -> Route | None:
+        """A top-level field every wanted message has (for the fan-out), if any.
+
+        The first field of `match` whose value is text, a number, true, false
+        or null; the fan-out then calls the subscriber only for messages with
+        it, and `matches` still checks every criterion.
+        """
+        for key, value in (self.match or {}).items():
+            if isinstance(key, str) and isinstance(value, ROUTE_VALUE_TYPES):
+                return key, value
+        return None
 
     def requiring(self, fields: Mapping[str, Any]) -> MessageFilter:
         """A copy that also requires `fields` in the JSON (a request's id)."""
