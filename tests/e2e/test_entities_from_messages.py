@@ -63,13 +63,13 @@ def choose_message(dialog: Locator, has: str) -> None:
     submit(dialog)
 
 
-def choose_field(journey: Journey, dialog: Locator, field: str) -> None:
+def choose_field(journey: Journey, dialog: Locator, field: str, shot: str) -> None:
     """A field of the chosen message, as `path = value` in the list."""
     page = journey.page
     expect(dialog.get_by_text("Where is the value?").first).to_be_visible()
     dialog.get_by_role("combobox", name="Field").click()
     page.get_by_role("option", name=re.compile(f"^{re.escape(field)} = ")).click()
-    journey.screenshot("entity-field")
+    journey.screenshot(f"{shot}-field")
     submit(dialog)
 
 
@@ -81,10 +81,12 @@ def only_messages(page: Page, dialog: Locator, match: dict[str, str]) -> None:
     submit(dialog)
 
 
-def save_after_preview(journey: Journey, dialog: Locator, value: str) -> None:
+def save_after_preview(
+    journey: Journey, dialog: Locator, value: str, shot: str
+) -> None:
     """The preview shows the value from the newest matching message; save."""
     expect(dialog.get_by_text(re.compile(f"Value: {value}")).first).to_be_visible()
-    journey.screenshot("entity-preview")
+    journey.screenshot(f"{shot}-preview")
     submit(dialog)
     expect(dialog.get_by_text(re.compile("^Preview of"))).to_have_count(0)
     finish = dialog.get_by_role("button", name=re.compile("Finish|Close"))
@@ -97,12 +99,12 @@ def add_temperature_sensor(journey: Journey, base: str) -> None:
     page = journey.page
     dialog = add_entity(page, base, "Sensor", "Temperature")
     choose_message(dialog, '"type": "tick"')
-    choose_field(journey, dialog, "temperature")
+    choose_field(journey, dialog, "temperature", "entity")
     only_messages(page, dialog, {"type": "tick"})
     expect(dialog.get_by_text("Sensor options").first).to_be_visible()
     dialog.get_by_role("textbox", name=re.compile("^Unit of measurement")).fill("°C")
     submit(dialog)
-    save_after_preview(journey, dialog, r"2\d\.\d")
+    save_after_preview(journey, dialog, r"2\d\.\d", "entity")
 
 
 def add_power_switch(journey: Journey, base: str) -> None:
@@ -118,11 +120,11 @@ def add_power_switch(journey: Journey, base: str) -> None:
         type_into_code_editor(page, field, json.dumps({"json": command}))
     submit(dialog)
     choose_message(dialog, '"type": "switch"')
-    choose_field(journey, dialog, "state")
+    choose_field(journey, dialog, "state", "switch")
     only_messages(page, dialog, {"type": "switch"})
     expect(dialog.get_by_text("Switch state").first).to_be_visible()
     submit(dialog)
-    save_after_preview(journey, dialog, "off")
+    save_after_preview(journey, dialog, "off", "switch")
 
 
 def device_row(page: Page, name: str) -> str | None:
@@ -154,8 +156,10 @@ def test_entities_from_messages(
 
     goto(page, f"{base}/config/devices/device/{connection.device_id}")
     wait_for(
-        lambda: re.fullmatch(
-            r"Temperature 2\d\.\d °C", device_row(page, "Temperature") or ""
+        lambda: bool(
+            re.fullmatch(
+                r"Temperature 2\d\.\d °C", device_row(page, "Temperature") or ""
+            )
         ),
         describe=lambda: f"the device page shows {row_texts(page)}",
     )
@@ -167,5 +171,6 @@ def test_entities_from_messages(
     wait_for(lambda: demo_server.received_json(TURN_ON), timeout=20)
     wait_for(lambda: home_assistant.state(switch) == "on")
     expect(toggle.get_by_role("switch")).to_be_checked()
+    page.wait_for_timeout(500)  # the picture: the toggle's slide has ended
     journey.screenshot("entities-device-page")
     assert demo_server.times_received_json(TURN_OFF) == 0
