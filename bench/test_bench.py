@@ -38,6 +38,7 @@ from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.websocket_client.config_flow import WebSocketClientConfigFlow
 from custom_components.websocket_client.connection import url_origin
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
@@ -63,10 +64,10 @@ TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "300"))  # any one wait, seconds
 DRAIN_LIMIT = float(os.environ.get("BENCH_DRAIN_LIMIT", "60"))
 # The sides through the integration's trigger run once the trigger exists.
 
-EVENTS_OFF = {"message_events": "none"}
-EVENTS_ON: dict[str, Any] = {}  # today's default: message_events "all"
-OFF_LABEL = "message events off"
-ON_LABEL = "defaults (message events on)"
+EVENTS_OFF: dict[str, Any] = {}  # the default: message_events "none"
+EVENTS_ON = {"message_events": "all"}
+OFF_LABEL = "defaults (message events off)"
+ON_LABEL = "message events on"
 BARE = "bare aiohttp client (own process)"
 MQTT_TOPIC = "bench/x"
 PAYLOAD = json.dumps({"v": 23.5, "id": "sensor.kitchen"})
@@ -106,6 +107,8 @@ async def add_approved(
             },
         },
         options=options or {},
+        # As the flow stores a new entry today (an older one is migrated)
+        minor_version=WebSocketClientConfigFlow.MINOR_VERSION,
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -230,7 +233,10 @@ async def ingest_ours(hass: HomeAssistant, server: BenchServer) -> float:
 
     unsubscribe = hass.bus.async_listen(EVENT_MESSAGE, message)
     entry = await add_approved(
-        hass, server.url(f"/flood?n={INGEST_MESSAGES}&k={uuid.uuid4().hex}"), "Ingest"
+        hass,
+        server.url(f"/flood?n={INGEST_MESSAGES}&k={uuid.uuid4().hex}"),
+        "Ingest",
+        EVENTS_ON,
     )
     await wait_for(lambda: len(times) == INGEST_MESSAGES)
     unsubscribe()

@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.websocket_client.config_flow import WebSocketClientConfigFlow
 from custom_components.websocket_client.const import DOMAIN
 from custom_components.websocket_client.options import CONF_RETRY_INTERVAL
 
@@ -201,6 +202,8 @@ async def add_entry(
             title=title,
             data=entry_data(url or ws_server.url, decision=decision, **data),
             options={CONF_RETRY_INTERVAL: 0.1, **(options or {})},
+            # Stored as the flow stores a new entry (older ones are migrated)
+            minor_version=WebSocketClientConfigFlow.MINOR_VERSION,
         )
         entry.add_to_hass(hass)
         added.append(entry)

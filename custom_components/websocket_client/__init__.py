@@ -14,7 +14,11 @@ from .connection import InvalidCACertificateError
 from .const import CONF_CA_CERT, DOMAIN
 from .message import async_forget_fanout
 from .message_entity import async_track_message_entities, message_entities
-from .options import connection_settings
+from .options import (
+    CONF_MESSAGE_EVENTS,
+    MESSAGE_EVENTS_ALL,
+    connection_settings,
+)
 from .recorder_advice import async_watch_message_rate
 from .services import async_setup_services
 from .session import (
@@ -90,6 +94,23 @@ async def async_unload_entry(
     """Close the connection (going away) and remove the entities."""
     await entry.runtime_data.async_shutdown()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_migrate_entry(
+    hass: HomeAssistant, entry: WebSocketClientConfigEntry
+) -> bool:
+    """Bring an entry stored by an older version up to date.
+
+    1.2: message events became opt-in; an older entry that never chose keeps
+    them, so its automations on `websocket_client_message` go on firing.
+    """
+    if entry.version > 1:
+        # Stored by a newer version than this one; refuse rather than guess.
+        return False
+    if entry.minor_version < 2:
+        options = {CONF_MESSAGE_EVENTS: MESSAGE_EVENTS_ALL, **entry.options}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+    return True
 
 
 async def async_remove_entry(

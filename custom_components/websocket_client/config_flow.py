@@ -110,6 +110,8 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add, reconfigure or reauthenticate a WebSocket connection."""
 
     VERSION = 1
+    # 2: message events default to none; older entries keep "all" (see __init__)
+    MINOR_VERSION = 2
 
     @staticmethod
     @callback
