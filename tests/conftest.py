@@ -193,6 +193,7 @@ async def add_entry(
         title: str = "Living room",
         entry_id: str | None = None,
         subentries: list[ConfigSubentryDataWithId] | None = None,
+        minor_version: int = WebSocketClientConfigFlow.MINOR_VERSION,
         **data: Any,
     ) -> MockConfigEntry:
         entry = MockConfigEntry(
@@ -202,8 +203,8 @@ async def add_entry(
             title=title,
             data=entry_data(url or ws_server.url, decision=decision, **data),
             options={CONF_RETRY_INTERVAL: 0.1, **(options or {})},
-            # Stored as the flow stores a new entry (older ones are migrated)
-            minor_version=WebSocketClientConfigFlow.MINOR_VERSION,
+            # As the flow stores a new entry, unless a test plays an older one
+            minor_version=minor_version,
         )
         entry.add_to_hass(hass)
         added.append(entry)

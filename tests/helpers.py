@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 import re
-from typing import Any
+from typing import Any, Final
 from unittest.mock import ANY, patch
 
 from homeassistant.auth.models import User
@@ -89,6 +89,9 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> Non
 
 
 # Every option with its default, as the options table should say
+# Message events are off unless a connection's options turn them on
+EVENTS_ON: Final = {"message_events": "all"}
+
 OPTION_DEFAULTS = {
     "retry_interval": 10,
     "heartbeat": 30,
@@ -99,7 +102,7 @@ OPTION_DEFAULTS = {
     "queue_size": 100,
     "queue_max_age": 60,
     "compression": False,
-    "message_events": "all",
+    "message_events": "none",
     "on_connect": None,
     "on_connect_reply": None,
     "on_connect_timeout": 10,

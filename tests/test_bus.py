@@ -17,13 +17,26 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.websocket_client.bus import cut_text, message_event_data
 from custom_components.websocket_client.const import EVENT_MESSAGE
 from custom_components.websocket_client.message import ReceivedMessage
-from tests.helpers import EntryFactory, wait_connected, wait_until
+from tests.helpers import EVENTS_ON, EntryFactory, wait_connected, wait_until
 from tests.servers.ws_server import RecordingWebSocketServer
 
 
 def received(payload: str | bytes) -> ReceivedMessage:
     """A message of the entry "Living room"."""
     return ReceivedMessage("entry", "Living room", payload)
+
+
+async def test_a_new_connection_fires_no_message_events(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """Message events are opt-in: a message arrives, and no event is on the bus."""
+    events = async_capture_events(hass, EVENT_MESSAGE)
+    entry = await add_entry()
+    assert "message_events" not in entry.options
+    await wait_connected(hass)
+    await ws_server.push_text("quiet")
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    assert events == []
 
 
 async def test_message_events_follow_the_option_without_reconnecting(
@@ -68,7 +81,7 @@ async def test_a_smaller_payload_limit_applies_to_the_next_message(
 ) -> None:
     """The limit changes without a new connection; the text is cut to fit it."""
     events = async_capture_events(hass, EVENT_MESSAGE)
-    entry = await add_entry()
+    entry = await add_entry(options=EVENTS_ON)
     await wait_connected(hass)
     text = "x" * 2000
     await ws_server.push_text(text)

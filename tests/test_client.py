@@ -24,6 +24,7 @@ from custom_components.websocket_client.options import CONF_HEARTBEAT, CONF_IDLE
 
 from .helpers import (
     CONNECTED,
+    EVENTS_ON,
     STATUS,
     EntryFactory,
     PeerStarter,
@@ -133,7 +134,7 @@ async def test_pushed_traffic_keeps_an_idle_connection_alive(
     """Traffic within the idle time keeps the connection open; silence then ends it."""
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry(options={CONF_IDLE_TIMEOUT: 0.5, CONF_HEARTBEAT: 0})
+    await add_entry(options={**EVENTS_ON, CONF_IDLE_TIMEOUT: 0.5, CONF_HEARTBEAT: 0})
     await wait_connected(hass)
 
     def arrived(count: int) -> Callable[[], bool]:

@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.websocket_client import device_action
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 
-from .helpers import EntryFactory, call_action, device_of, wait_until
+from .helpers import EVENTS_ON, EntryFactory, call_action, device_of, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 MIB = 1024 * 1024
@@ -95,8 +95,8 @@ async def add_forwarding(
 async def source_and_target(
     add_entry: EntryFactory, target_server: RecordingWebSocketServer
 ) -> tuple[MockConfigEntry, MockConfigEntry]:
-    """A connection messages arrive on and one to forward them to, both up."""
-    source = await add_entry()
+    """A connection messages arrive on (events on), one to forward them to; both up."""
+    source = await add_entry(options=EVENTS_ON)
     target = await add_entry(url=target_server.url, title="Target")
     await wait_until(lambda: target.runtime_data.is_connected)
     await wait_until(lambda: source.runtime_data.is_connected)
@@ -289,7 +289,7 @@ async def test_cut_event_is_not_forwarded(
     hass_ws_client: WebSocketGenerator,
 ) -> None:
     """A message cut to the event payload limit is refused; the trace says why."""
-    source = await add_entry(options={"event_payload_limit": 1024})
+    source = await add_entry(options={**EVENTS_ON, "event_payload_limit": 1024})
     target = await add_entry(url=target_server.url, title="Target")
     await wait_until(lambda: target.runtime_data.is_connected)
     await wait_until(lambda: source.runtime_data.is_connected)

@@ -18,6 +18,7 @@ from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.event import MIN_WRITE_INTERVAL
 
 from .helpers import (
+    EVENTS_ON,
     MESSAGE,
     EntryFactory,
     message_attribute,
@@ -45,7 +46,7 @@ async def test_receive_text_json_and_binary(
 ) -> None:
     """Every received message reaches the bus and the Message event entity."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    entry = await add_entry()
+    entry = await add_entry(options=EVENTS_ON)
     await wait_connected(hass)
 
     await ws_server.push_text("hello wörld")
@@ -92,7 +93,7 @@ async def test_disabled_for_new_connections_kept_by_existing_ones(
     enabled and follows the messages.
     """
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    new = await add_entry()
+    new = await add_entry(options=EVENTS_ON)
     message_entity = entity_registry.async_get(MESSAGE)
     assert message_entity is not None
     assert message_entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
@@ -104,7 +105,7 @@ async def test_disabled_for_new_connections_kept_by_existing_ones(
         config_entry=None,
         suggested_object_id="kitchen_message",
     )
-    kitchen = await add_entry(title="Kitchen", entry_id="kitchen")
+    kitchen = await add_entry(title="Kitchen", entry_id="kitchen", options=EVENTS_ON)
     await wait_connected(hass)
     await wait_until(lambda: len(ws_server.clients) == 2)
     await ws_server.push_text("to everyone")
@@ -133,7 +134,7 @@ async def test_message_entity_is_paced_but_shows_the_latest(
     so the spacing holds however fast or slow the burst arrives.
     """
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry()
+    await add_entry(options=EVENTS_ON)
     await wait_connected(hass)
     writes: list[tuple[float, str]] = []
 
@@ -165,7 +166,7 @@ async def test_payload_limit_keeps_events_within_it(
 ) -> None:
     """Over the limit: json left out first, then text or base64 cut and flagged."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry(options={"event_payload_limit": 1024})
+    await add_entry(options={**EVENTS_ON, "event_payload_limit": 1024})
     await wait_connected(hass)
     accented = "é" * 1000  # 2000 bytes
     mid_json = json.dumps({"k": "v" * 600})

@@ -1,15 +1,21 @@
-"""Set-up and unload of an entry: the shared session is given back in every case."""
+"""Set-up, migration and unload of an entry; the shared session always goes back."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
-from custom_components.websocket_client.const import DOMAIN
+from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.session import DATA_SESSION
 
-from .helpers import EntryFactory, entry_data
+from .helpers import EntryFactory, entry_data, wait_connected, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 
@@ -39,3 +45,41 @@ async def test_failed_set_up_gives_the_session_back(
     await hass.config_entries.async_unload(healthy.entry_id)
     assert DATA_SESSION not in hass.data
     assert shared.session.closed
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [({}, "all"), ({"message_events": "none"}, "none")],
+    ids=["never chose", "chose none"],
+)
+async def test_an_older_entry_keeps_its_message_events(
+    hass: HomeAssistant,
+    ws_server: RecordingWebSocketServer,
+    add_entry: EntryFactory,
+    stored: dict[str, Any],
+    expected: str,
+) -> None:
+    """Stored before events became opt-in: what it had (every message) stays."""
+    events = async_capture_events(hass, EVENT_MESSAGE)
+    entry = await add_entry(options=stored, minor_version=1)
+    assert entry.minor_version == 2
+    assert entry.options["message_events"] == expected
+    assert entry.options["retry_interval"] == 0.1
+    await wait_connected(hass)
+    await ws_server.push_text("doorbell")
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    assert [event.data["text"] for event in events] == (
+        ["doorbell"] if expected == "all" else []
+    )
+
+
+async def test_an_entry_from_a_newer_version_is_not_set_up(
+    hass: HomeAssistant,
+) -> None:
+    """A major version this code does not know is refused, not guessed at."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, version=2, data=entry_data("ws://127.0.0.1:1/ws")
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR

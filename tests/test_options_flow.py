@@ -16,6 +16,7 @@ from custom_components.websocket_client.const import EVENT_MESSAGE
 from custom_components.websocket_client.options import OPTIONS
 
 from .helpers import (
+    EVENTS_ON,
     EntryFactory,
     PeerStarter,
     RetryWitness,
@@ -355,7 +356,7 @@ async def test_payload_limit_change_keeps_the_connection(
     the new 1 KiB on the same connection, in the event and in the Message entity.
     """
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    entry = await add_entry()
+    entry = await add_entry(options=EVENTS_ON)
     await wait_connected(hass)
     text = "x" * 4000
     await ws_server.push_text(text)

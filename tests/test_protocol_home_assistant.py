@@ -24,6 +24,7 @@ from custom_components.websocket_client.const import (
 )
 
 from .helpers import (
+    EVENTS_ON,
     LAST_ERROR,
     STATUS,
     EntryFactory,
@@ -82,6 +83,7 @@ async def connected_entry(
     return await add_entry(
         url=server.url,
         options={
+            **EVENTS_ON,
             "on_connect": [
                 {"json": {"type": "auth", "access_token": server.token}},
                 {
@@ -187,6 +189,7 @@ async def test_wrong_token_is_an_outage_that_says_so(
     await add_entry(
         url=server.url,
         options={
+            **EVENTS_ON,
             "on_connect": [{"json": {"type": "auth", "access_token": "wrong"}}],
             "on_connect_reply": {"type": "auth_ok"},
             "retry_interval": 0.5,

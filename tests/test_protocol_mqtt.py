@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import EVENT_CONNECTED, EVENT_MESSAGE
 
-from .helpers import EntryFactory, wait_connected, wait_until
+from .helpers import EVENTS_ON, EntryFactory, wait_connected, wait_until
 from .servers.mosquitto import (
     CONNACK_ACCEPTED,
     PINGREQ,
@@ -97,6 +97,7 @@ async def test_session_kept_alive_and_publish_received(
         url=mosquitto.url,
         subprotocols=["mqtt"],
         options={
+            **EVENTS_ON,
             "on_connect": [
                 as_message(connect_packet(CLIENT_ID, MQTT_KEEPALIVE)),
                 as_message(subscribe_packet(1, TOPIC)),

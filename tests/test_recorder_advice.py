@@ -27,7 +27,7 @@ from custom_components.websocket_client.repairs import (
     async_create_fix_flow,
 )
 
-from .helpers import EntryFactory, wait_until
+from .helpers import EVENTS_ON, EntryFactory, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 # A lower threshold than the real 50/s keeps the recorded bursts small; the
@@ -80,8 +80,8 @@ async def minute_of(
 
 
 async def connected(add_entry: EntryFactory) -> MockConfigEntry:
-    """An approved entry whose connection is open."""
-    entry = await add_entry()
+    """An approved entry whose connection is open, its message events on."""
+    entry = await add_entry(options=EVENTS_ON)
     await wait_until(lambda: entry.runtime_data.is_connected)
     return entry
 

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
 from custom_components.websocket_client.request import RequestIds
 
-from .helpers import BAD_FILTERS, EntryFactory, wait_connected, wait_until
+from .helpers import BAD_FILTERS, EVENTS_ON, EntryFactory, wait_connected, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 
@@ -60,7 +60,7 @@ async def test_reply_matching_a_json_subset(
         '{"id":7,"value":{"temp":21,"unit":"C"}}',
     ]
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    entry = await add_entry()
+    entry = await add_entry(options=EVENTS_ON)
     await wait_connected(hass)
     response = await request(
         hass, entry.entry_id, json={"id": 7, "op": "get"}, match={"id": 7}

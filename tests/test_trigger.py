@@ -26,7 +26,7 @@ from custom_components.websocket_client.trigger import (
     async_validate_trigger_config as validate_websocket_trigger,
 )
 
-from .helpers import BAD_FILTERS, EntryFactory, wait_until
+from .helpers import BAD_FILTERS, EVENTS_ON, EntryFactory, wait_until
 from .servers.ws_server import RecordingWebSocketServer
 
 # Rendered as JSON so that the template engine gives back exactly the text
@@ -175,7 +175,7 @@ async def test_whole_message_beyond_event_limit(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
     """The trigger carries the whole message; the recorded event is cut."""
-    entry = await connected_entry(add_entry)
+    entry = await connected_entry(add_entry, **EVENTS_ON)
     events = async_capture_events(hass, EVENT_MESSAGE)
     runs, _ = await attach(hass, [{"config_entry_id": entry.entry_id}])
     text = json.dumps({"blob": "x" * 100_000})

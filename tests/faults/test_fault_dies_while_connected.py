@@ -32,6 +32,7 @@ from custom_components.websocket_client.const import (
     EVENT_MESSAGE,
 )
 from tests.helpers import (
+    EVENTS_ON,
     LAST_ERROR,
     EntryFactory,
     PeerStarter,
@@ -137,7 +138,7 @@ async def test_tcp_reset_in_the_middle_of_a_frame(
     messages = async_capture_events(hass, EVENT_MESSAGE)
     peer = await start_peer(reset_mid_frame)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
-    await add_entry(url=peer.url)
+    await add_entry(url=peer.url, options=EVENTS_ON)
     await wait_until(lambda: peer.connections >= 2)
     assert len(messages) >= 1
     assert all(m.data["text"] == "complete" for m in messages)
@@ -280,7 +281,7 @@ async def test_reset_just_as_a_control_frame_is_written(
     at_first_connect(hass, lambda _: peer.block_loop_while_resetting(block))
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry(url=peer.url, options=options)
+    await add_entry(url=peer.url, options={**EVENTS_ON, **options})
     await wait_until(lambda: peer.connections == 2)
     await wait_connected(hass)
     # The reset came during the block, before any ping of ours went out
@@ -326,7 +327,9 @@ async def test_send_as_the_server_resets(
 
     hass.bus.async_listen_once(EVENT_MESSAGE, _answer)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
-    await add_entry(url=peer.url, options={"heartbeat": 0, "idle_timeout": 0})
+    await add_entry(
+        url=peer.url, options={**EVENTS_ON, "heartbeat": 0, "idle_timeout": 0}
+    )
     await wait_until(lambda: len(sends) == 1 and sends[0].done())
     with pytest.raises(HomeAssistantError) as raised:
         await sends[0]

@@ -18,7 +18,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 
 from custom_components.websocket_client.const import EVENT_MESSAGE
-from tests.helpers import EntryFactory, wait_until
+from tests.helpers import EVENTS_ON, EntryFactory, wait_until
 from tests.servers.ws_server import RecordingWebSocketServer, ServerThread
 
 FLOOD = 100_000
@@ -73,7 +73,7 @@ async def test_flood_delivered_once_in_order(
     # Objects left by earlier tests are not this integration's.
     gc.collect()
     memory_before = resident_memory()
-    await add_entry(url=flood_server.url)
+    await add_entry(url=flood_server.url, options=EVENTS_ON)
     await wait_until(lambda: expected == FLOOD, timeout=120)
     assert out_of_order == []
     growth = resident_memory() - memory_before

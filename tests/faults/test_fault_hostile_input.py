@@ -14,7 +14,13 @@ from homeassistant.helpers.json import json_bytes
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.websocket_client.const import EVENT_DISCONNECTED, EVENT_MESSAGE
-from tests.helpers import EntryFactory, PeerStarter, wait_connected, wait_until
+from tests.helpers import (
+    EVENTS_ON,
+    EntryFactory,
+    PeerStarter,
+    wait_connected,
+    wait_until,
+)
 from tests.servers.raw_peer import (
     OP_BINARY,
     OP_CONTINUATION,
@@ -41,7 +47,7 @@ async def test_oversized_frame_closes_1009_and_reconnects(
     """A message over the maximum size closes with 1009; the next connection works."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
     disconnected = async_capture_events(hass, EVENT_DISCONNECTED)
-    await add_entry(options={"max_message_size": 1024})
+    await add_entry(options={**EVENTS_ON, "max_message_size": 1024})
     await wait_connected(hass)
     await ws_server.push_text("before")
     await ws_server.push_text("x" * 1025)
@@ -103,7 +109,7 @@ async def test_fragmented_messages_with_a_ping_between(
 
     peer = await start_peer(fragments)
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry(url=peer.url)
+    await add_entry(url=peer.url, options=EVENTS_ON)
     await wait_until(lambda: len(messages) == 2 and pongs == [b"between"])
     assert messages[0].data["json"] == {"part": "one", "n": 2}
     assert messages[1].data["data_base64"] == "AAEC"
@@ -130,7 +136,7 @@ async def test_compressed_frame_without_negotiation(
 
     peer = await start_peer(compresses_anyway)
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    entry = await add_entry(url=peer.url)
+    entry = await add_entry(url=peer.url, options=EVENTS_ON)
     await wait_until(lambda: len(messages) == 1)
     assert messages[0].data["text"] == "Hello"
     assert entry.runtime_data.is_connected
@@ -142,7 +148,7 @@ async def test_permessage_deflate(
 ) -> None:
     """With the compression option, deflate is agreed and messages arrive intact."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry(options={"compression": True})
+    await add_entry(options={**EVENTS_ON, "compression": True})
     await wait_connected(hass)
     assert "permessage-deflate" in ws_server.request_headers[0].get(
         "Sec-WebSocket-Extensions", ""
@@ -159,7 +165,7 @@ async def test_odd_but_valid_messages(
 ) -> None:
     """Deep, huge, non-JSON and empty messages: all delivered, none fatal."""
     messages = async_capture_events(hass, EVENT_MESSAGE)
-    await add_entry()
+    await add_entry(options=EVENTS_ON)
     await wait_connected(hass)
     deep = "[" * 5000 + "]" * 5000
     huge = json.dumps([{"i": i, "pad": "z" * 100} for i in range(10000)])

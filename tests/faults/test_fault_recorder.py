@@ -25,7 +25,13 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.websocket_client.const import EVENT_MESSAGE
-from tests.helpers import MESSAGE, EntryFactory, message_attribute, wait_until
+from tests.helpers import (
+    EVENTS_ON,
+    MESSAGE,
+    EntryFactory,
+    message_attribute,
+    wait_until,
+)
 from tests.servers.ws_server import RecordingWebSocketServer
 
 
@@ -44,7 +50,7 @@ async def test_recorder_gets_nothing_over_the_limit(
     add_entry: EntryFactory,
 ) -> None:
     """Large messages reach the database cut to the limit; payload attributes never."""
-    entry = await add_entry()
+    entry = await add_entry(options=EVENTS_ON)
     await wait_until(lambda: entry.runtime_data.is_connected)
     big = json.dumps({"rows": ["r" * 64] * 2000})  # ~136 KB
     await ws_server.push_text(big)
