@@ -58,6 +58,7 @@ class WebSocketClient:
         """Create the (not yet started) client of an entry."""
         self.hass = hass
         self.entry = entry
+        self._entry_id = entry.entry_id
         self.name = entry.title
         self.masked_url = mask_url(entry.data[CONF_URL])
         self.statistics = ClientStatistics(hass.loop)
@@ -243,7 +244,5 @@ class WebSocketClient:
         """Keep a received message among the recent ones; hand it to subscribers."""
         self.statistics.count_received()
         self.recent_messages.add(payload)
-        if self.messages:
-            self.messages.publish(
-                ReceivedMessage(self.entry.entry_id, self.name, payload)
-            )
+        # Nearly always someone listens: asking first would cost every message.
+        self.messages.publish(ReceivedMessage(self._entry_id, self.name, payload))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-import contextlib
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
@@ -85,9 +84,13 @@ class ReceivedMessage:
             return
         # Boxed, so a JSON null is told apart from "not JSON".
         self._json = None
-        if self.text is not None:
-            with contextlib.suppress(ValueError):
-                self._json = (json_loads(self.text),)
+        if self.text is None:
+            return
+        try:
+            value = json_loads(self.text)
+        except ValueError:
+            return
+        self._json = (value,)
 
     @property
     def data_base64(self) -> str | None:

@@ -14,6 +14,7 @@ run before an automation run is scheduled.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from homeassistant.const import CONF_PLATFORM, CONF_TYPE
@@ -75,9 +76,12 @@ async def async_validate_trigger_config(
     return validated
 
 
-def trigger_variables(message: ReceivedMessage) -> dict[str, Any]:
-    """What an automation sees under `trigger.` (besides id, idx, alias)."""
+def trigger_variables(
+    message: ReceivedMessage, trigger_data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What an automation sees under `trigger.`: its id, idx... and the message."""
     return {
+        **trigger_data,
         CONF_PLATFORM: DOMAIN,
         ATTR_CONFIG_ENTRY_ID: message.entry_id,
         "name": message.name,
@@ -119,9 +123,16 @@ def async_attach_message_trigger(
     job = HassJob(action, f"websocket_client trigger {trigger_info['name']}")
 
     @callback
-    def on_message(message: ReceivedMessage) -> None:
-        if criteria.matches(message):
-            variables = {**trigger_data, **trigger_variables(message)}
-            hass.async_run_hass_job(job, {"trigger": variables})
+    def run(message: ReceivedMessage) -> None:
+        hass.async_run_hass_job(
+            job, {"trigger": trigger_variables(message, trigger_data)}
+        )
 
-    return async_fanout(hass, entry_id).subscribe(on_message)
+    @callback
+    def run_if_matching(message: ReceivedMessage) -> None:
+        if criteria.matches(message):
+            run(message)
+
+    # An empty filter takes every message: no check per message
+    wanted = run if criteria == MessageFilter() else run_if_matching
+    return async_fanout(hass, entry_id).subscribe(wanted, criteria.route())

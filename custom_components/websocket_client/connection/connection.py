@@ -48,8 +48,9 @@ RETRY_JITTER: Final = 0.1
 STOP_CLOSE_TIMEOUT: Final = 0.5
 # Messages handled in a row before the receive loop lets other tasks run
 MAX_BURST: Final = 64
-# Seconds of listener work (automation runs start inside it) before it does
+# Seconds of receiving (automation runs start inside it) before it does
 MAX_BURST_SECONDS: Final = 0.002
+_DATA_TYPES: Final = frozenset({aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY})
 
 
 type TaskFactory = Callable[[Coroutine[Any, Any, None], str], asyncio.Task[None]]
@@ -262,43 +263,69 @@ class WebSocketConnection:
     async def _receive_until_closed(
         self, ws: aiohttp.ClientWebSocketResponse, keep_alive: KeepAlive
     ) -> ConnectionEnd:
+        """Receive and act on deadlines until the connection ends; returns why.
+
+        One timeout spans a stretch of frames, up to the next deadline: a
+        timeout per receive() cost a third of the receive path. A stretch
+        ends at a control frame or a passed deadline, whose writes then happen
+        outside it, so a deadline never cancels a write half-way.
+        """
+        while True:
+            deadline = keep_alive.next_deadline()
+            stretch = asyncio.timeout_at(deadline)
+            try:
+                async with stretch:
+                    outcome = await self._receive_stretch(ws, keep_alive, deadline)
+            except TimeoutError:
+                if not stretch.expired():
+                    raise  # not ours: a listener's, reported by _serve
+                outcome = None
+            if outcome is not None:
+                if outcome.type in _DATA_TYPES:  # a message over the maximum size
+                    return await close_too_big(ws)
+                if (closed := await self._control(ws, outcome, keep_alive)) is not None:
+                    return closed
+            # Acts only on what is due (nothing, after most control frames)
+            if (closed := await self._keep_alive(ws, keep_alive)) is not None:
+                return closed
+
+    async def _receive_stretch(
+        self,
+        ws: aiohttp.ClientWebSocketResponse,
+        keep_alive: KeepAlive,
+        deadline: float | None,
+    ) -> aiohttp.WSMessage | None:
+        """Hand messages to the listener until a frame or deadline needs more.
+
+        Returns the frame the caller must act on (a control frame, or a
+        message over the maximum size), or None when the deadline passed or
+        the login moved it.
+        """
         loop = asyncio.get_running_loop()
         listener = self._listener
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         # aiohttp lets a compressed message one byte over its limit through.
         max_size = self.settings.max_message_size
-        burst, busy = 0, 0.0
-        deadline = keep_alive.next_deadline()
+        handled, slice_start = 0, loop.time()
         while True:
-            burst += 1
-            if burst == MAX_BURST or busy >= MAX_BURST_SECONDS:
-                # receive() does not suspend while frames are buffered; a flood
-                # would otherwise keep the event loop from everything else.
-                burst, busy = 0, 0.0
+            msg = await ws.receive()
+            now = keep_alive.last_frame = loop.time()
+            # `is`, not `in` a set: hashing an enum member runs Python code.
+            if msg.type is not text and msg.type is not binary:
+                return msg
+            if max_size and len(msg.data) > max_size:
+                return msg
+            listener.message_received(msg.data)
+            if keep_alive.logging_in and self._check_login(keep_alive, msg.data, now):
+                return None  # the login deadline is gone: take the next one
+            # Buffered frames never suspend receive(), so neither the timeout
+            # nor other tasks get a turn by themselves during a flood.
+            if deadline is not None and now >= deadline:
+                return None
+            handled += 1
+            if handled == MAX_BURST or now - slice_start >= MAX_BURST_SECONDS:
                 await asyncio.sleep(0)
-            try:
-                msg = await ws.receive(timeout=_seconds_until(deadline, loop.time()))
-            except TimeoutError:
-                pass
-            else:
-                now = keep_alive.last_frame = loop.time()
-                if msg.type is text or msg.type is binary:
-                    if max_size and len(msg.data) > max_size:
-                        return await close_too_big(ws)
-                    listener.message_received(msg.data)
-                    busy += loop.time() - now
-                    if keep_alive.logging_in and self._check_login(
-                        keep_alive, msg.data, now
-                    ):
-                        deadline = keep_alive.next_deadline()
-                elif (closed := await self._control(ws, msg, keep_alive)) is not None:
-                    return closed
-            # Buffered frames never let receive() time out: during a flood
-            # the deadlines are checked here, after each frame.
-            if deadline is not None and loop.time() >= deadline:
-                if (closed := await self._keep_alive(ws, keep_alive)) is not None:
-                    return closed
-                deadline = keep_alive.next_deadline()
+                handled, slice_start = 0, loop.time()
 
     async def _control(
         self,
@@ -359,8 +386,3 @@ class WebSocketConnection:
         # the next attempt never comes later than promised. No cryptographic
         # quality is needed.
         return interval - interval * RETRY_JITTER * random.random()  # noqa: S311
-
-
-def _seconds_until(deadline: float | None, now: float) -> float | None:
-    """The receive timeout: until `deadline`, None when nothing is watched."""
-    return None if deadline is None else max(deadline - now, 0.001)
