@@ -1,14 +1,15 @@
-"""Benchmark fixtures, and the results file and table at the end.
+"""Benchmark fixtures; at the end, the check of every figure, the results and table.
 
 A real Home Assistant core with the recorder on disk; the benchmark server, the
 MQTT broker (Debian's mosquitto) and every baseline client as separate processes.
+A run fails when a figure its tests record is missing or holds a number that is
+not finite (figures.problems).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator
 import datetime as dt
 from importlib import metadata
 import json
@@ -17,10 +18,7 @@ import os
 from pathlib import Path
 import platform
 import shutil
-import socket
-import statistics
 import subprocess
-import sys
 import time
 from typing import Any
 
@@ -28,12 +26,11 @@ import homeassistant
 from homeassistant.components.recorder.core import Recorder
 import pytest
 
+from .figures import FIGURES, problems
+from .harness import ROOT, SMOKE, BenchServer, Broker, free_port
 from .report import markdown_table
 
-ROOT = Path(__file__).resolve().parent.parent
-SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 RESULTS_PATH = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results.json"))
-FIGURES: list[dict[str, Any]] = []
 
 
 @pytest.fixture(autouse=True)
@@ -98,47 +95,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class BenchServer:
-    """The benchmark WebSocket server process."""
-
-    port: int
-    process: subprocess.Popen[str] | None = None
-
-    def url(self, path: str) -> str:
-        """A ws:// URL of one of the server's endpoints."""
-        return f"ws://127.0.0.1:{self.port}{path}"
-
-    async def start(self) -> None:
-        """Start the process and wait until it listens."""
-        self.process = subprocess.Popen(  # noqa: ASYNC220 - its output is read off-loop
-            [sys.executable, "-m", "bench.server", "--port", str(self.port)],
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        assert self.process.stdout is not None
-        line = await asyncio.get_running_loop().run_in_executor(
-            None, self.process.stdout.readline
-        )
-        assert line.strip() == "READY", line
-
-    def kill(self) -> None:
-        """Stop the process at once."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
 @pytest.fixture
 async def bench_server(socket_enabled: None) -> AsyncGenerator[BenchServer]:
     """A running benchmark server process."""
@@ -158,14 +114,6 @@ log_dest stderr
 log_type error
 log_type warning
 """
-
-
-@dataclass
-class Broker:
-    """The MQTT broker process (mosquitto) on 127.0.0.1."""
-
-    port: int
-    process: subprocess.Popen[bytes]
 
 
 def _mosquitto() -> str:
@@ -205,45 +153,6 @@ async def broker(socket_enabled: None, tmp_path: Path) -> AsyncGenerator[Broker]
         await asyncio.get_running_loop().run_in_executor(None, process.wait, 10)
 
 
-def record(
-    key: str,
-    name: str,
-    samples: list[float],
-    unit: str,
-    *,
-    baselines: dict[str, list[float]] | None = None,
-    ratio: bool = False,
-    target: str | None = None,
-    meets: Callable[[float, float | None], bool] | None = None,
-) -> None:
-    """Keep one figure for the results file and table.
-
-    The figure is the median of its samples, shown beside each baseline's median
-    (the first is the reference: with `ratio`, the figure is also given as a
-    ratio to it). `meets(value, reference)` judges the figure.
-    """
-    value = statistics.median(samples)
-    compared = {
-        label: {"value": statistics.median(values), "samples": values}
-        for label, values in (baselines or {}).items()
-    }
-    medians = [statistics.median(values) for values in (baselines or {}).values()]
-    reference = medians[0] if medians else None
-    FIGURES.append(
-        {
-            "key": key,
-            "name": name,
-            "value": value,
-            "unit": unit,
-            "samples": samples,
-            "baselines": compared,
-            "ratio": value / reference if ratio and reference else None,
-            "target": target,
-            "met": None if SMOKE or meets is None else meets(value, reference),
-        }
-    )
-
-
 def _cpu_model() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -251,10 +160,13 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write bench/results.json and print the table."""
-    if not FIGURES:
-        return
+def _runs_every_test(config: pytest.Config) -> bool:
+    """Whether the run selects the whole benchmark (no -k, -m or single tests)."""
+    selects = any("::" in arg or arg.endswith(".py") for arg in config.args)
+    return not (config.option.keyword or config.option.markexpr or selects)
+
+
+def _write_results() -> dict[str, Any]:
     from homeassistant.const import __version__ as ha_version  # noqa: PLC0415
 
     results = {
@@ -269,10 +181,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "figures": FIGURES,
     }
     RESULTS_PATH.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Check the figures, write bench/results.json and print the table.
+
+    A missing figure, or one with a number that is not finite, fails the run.
+    """
+    if session.config.option.collectonly or not session.items:
+        return
+    tests = {getattr(item, "originalname", item.name) for item in session.items}
+    found = problems(tests, all_tests=_runs_every_test(session.config))
+    results = _write_results()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    table = markdown_table(results)
     if reporter is not None:
         reporter.write_line("")
-        for line in table.splitlines():
+        for line in markdown_table(results).splitlines():
             reporter.write_line(line)
         reporter.write_line(f"\nResults: {RESULTS_PATH}")
+        for problem in found:
+            reporter.write_line(f"BENCHMARK FIGURES: {problem}", red=True, bold=True)
+    if found and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,7 +1,7 @@
 """The benchmark's MQTT peer, run as its own process (paho-mqtt) against 127.0.0.1.
 
-  publish --topic T --count N            publish N JSON messages (QoS 0) as fast as
-                                         paho writes them
+  publish --topic T --count N            publish N JSON messages (QoS 0), encoded
+                                         first, as fast as paho takes them
   publish --topic T --rate R --seconds S stamped messages (t: time.monotonic_ns())
                                          at a steady rate
   count --topic T --count N              subscribe; print READY once subscribed and
@@ -11,8 +11,10 @@
                                          a steady rate, sensor X's on topic T/X; then
                                          SENT and the rate reached
 
-Each mode prints READY when connected (and subscribed), then DONE, GOT or SENT. It
-gives up after --timeout seconds and prints TIMEOUT with what it had.
+Each mode prints READY when connected (and subscribed), then GOT, or SENT and the
+rate it sent at (publish: from the first publish to the last handed to paho; a
+steady stream: the rate its schedule reached). It gives up after --timeout
+seconds and prints TIMEOUT with what it had.
 Run: python -m bench.mqtt_peer MODE --port P ...
 """
 
@@ -29,9 +31,8 @@ import uuid
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from bench.frames import SAMPLE, flood_text
 from bench.sensor_feed import Pacer, payloads
-
-SAMPLE = {"v": 23.5, "id": "sensor.kitchen"}
 
 
 def connect(port: int) -> mqtt.Client:
@@ -51,28 +52,46 @@ def connect(port: int) -> mqtt.Client:
 
 
 def publish(arguments: argparse.Namespace) -> None:
-    """Publish a flood or a steady stream."""
+    """Publish a flood or a steady stream; print its sending rate."""
     client = connect(arguments.port)
     print("READY", flush=True)
-    info = None
     if arguments.rate:
-        total = int(arguments.rate * arguments.seconds)
-        start = time.monotonic() + 0.2
-        for seq in range(total):
-            delay = start + seq / arguments.rate - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            payload = json.dumps({"seq": seq, "t": time.monotonic_ns(), **SAMPLE})
-            info = client.publish(arguments.topic, payload, qos=0)
+        rate, info = _publish_steady(client, arguments)
     else:
-        for seq in range(arguments.count):
-            payload = json.dumps({"seq": seq, **SAMPLE})
-            info = client.publish(arguments.topic, payload, qos=0)
+        rate, info = _publish_flood(client, arguments)
     if info is not None:
         info.wait_for_publish(arguments.timeout)
     client.disconnect()
     client.loop_stop()
-    print("DONE", flush=True)
+    print(f"SENT {rate}", flush=True)
+
+
+def _publish_flood(
+    client: mqtt.Client, arguments: argparse.Namespace
+) -> tuple[float, mqtt.MQTTMessageInfo | None]:
+    """Every message, encoded first, as fast as paho takes them; the rate."""
+    texts = [flood_text(seq) for seq in range(arguments.count)]
+    info = None
+    start = time.perf_counter()
+    for text in texts:
+        info = client.publish(arguments.topic, text, qos=0)
+    return len(texts) / (time.perf_counter() - start), info
+
+
+def _publish_steady(
+    client: mqtt.Client, arguments: argparse.Namespace
+) -> tuple[float, mqtt.MQTTMessageInfo | None]:
+    """Stamped messages (t: time.monotonic_ns()) at a steady rate; the rate reached."""
+    tail = json.dumps(SAMPLE)[1:]
+    pacer = Pacer(arguments.rate)
+    info = None
+    for seq in range(int(arguments.rate * arguments.seconds)):
+        if (delay := pacer.delay()) > 0:
+            time.sleep(delay)
+        text = f'{{"seq": {seq}, "t": {time.monotonic_ns()}, {tail}'
+        info = client.publish(arguments.topic, text, qos=0)
+        pacer.sent_one()
+    return pacer.reached(), info
 
 
 def sensors(arguments: argparse.Namespace) -> None:

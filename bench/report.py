@@ -16,8 +16,21 @@ def _number(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def _listed(group: dict[str, Any], unit: str) -> str:
+    return "; ".join(
+        f"{label}: {_number(summary['value'], unit)}"
+        for label, summary in group.items()
+    )
+
+
+def _met(figure: dict[str, Any]) -> str:
+    if figure.get("server_limited") and figure["target"]:
+        return "not judged"
+    return {True: "yes", False: "**missed**", None: "–"}[figure["met"]]
+
+
 def markdown_table(results: dict[str, Any]) -> str:
-    """A markdown table of every figure beside its baseline and target."""
+    """A markdown table of every figure beside its baselines, senders and target."""
     machine = results["machine"]
     lines = [
         f"Measured {results['date']} on {machine['cpu']} ({machine['cores']} cores), "
@@ -26,19 +39,17 @@ def markdown_table(results: dict[str, Any]) -> str:
         + (" — SMOKE RUN, sizes too small to mean anything" * results["smoke"]),
         "",
         "| Figure | WebSocket Client | Compared with, same run "
-        "| Ratio | Target | Met |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Sent at (the sender's own rate) | Ratio | Target | Met |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for figure in results["figures"]:
-        met = {True: "yes", False: "**missed**", None: "–"}[figure["met"]]
         ratio = "–" if figure["ratio"] is None else f"{figure['ratio']:.2f}"
-        compared = "; ".join(
-            f"{label}: {_number(baseline['value'], figure['unit'])}"
-            for label, baseline in figure["baselines"].items()
-        )
+        compared = _listed(figure["baselines"], figure["unit"])
+        sent = _listed(figure.get("senders", {}), "msg/s")
         lines.append(
             f"| {figure['name']} | {_number(figure['value'], figure['unit'])} "
-            f"| {compared or '–'} | {ratio} | {figure['target'] or '–'} | {met} |"
+            f"| {compared or '–'} | {sent or '–'} | {ratio} "
+            f"| {figure['target'] or '–'} | {_met(figure)} |"
         )
     return "\n".join(lines)
 

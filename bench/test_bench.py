@@ -1,9 +1,10 @@
-"""The benchmark: each figure beside what a user would compare it with, same run.
+"""Into automations, latency and sending: the trigger and `send` against MQTT's.
 
 Home Assistant is a real core (the test plugin's) with the recorder on at its
 defaults; the WebSocket server, the MQTT broker and publisher, and the bare
-aiohttp baseline are separate processes. Each figure is the median of REPEATS
-runs, the sides of a comparison taking turns.
+aiohttp baseline are separate processes (bench/harness.py). Each figure is the
+median of REPEATS runs, the sides of a comparison taking turns; figures.py
+lists them and applies the rule for ratios against a sender's rate.
 """
 
 from __future__ import annotations
@@ -12,262 +13,82 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
-import gc
-import json
-import os
-from pathlib import Path
-import resource
-import statistics
+import math
 import subprocess
-import sys
 import time
 from typing import Any
 import uuid
 
-import aiohttp
-from homeassistant.components import mqtt
-from homeassistant.components.mqtt.const import (
-    CONFIG_ENTRY_MINOR_VERSION,
-    CONFIG_ENTRY_VERSION,
-)
-from homeassistant.components.mqtt.models import DATA_MQTT
 from homeassistant.components.recorder.core import Recorder
 from homeassistant.components.recorder.tasks import CommitTask
-from homeassistant.config_entries import ConfigSubentryDataWithId
-from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
+from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.websocket_client.config_flow import WebSocketClientConfigFlow
-from custom_components.websocket_client.connection import url_origin
-from custom_components.websocket_client.const import DOMAIN, EVENT_MESSAGE
+from custom_components.websocket_client.const import DOMAIN
 
-from .conftest import ROOT, SMOKE, BenchServer, Broker, free_port, record
+from .figures import fell_short, record
+from .frames import flood_text
+from .harness import (
+    BARE,
+    EVENTS_OFF,
+    EVENTS_ON,
+    OFF_LABEL,
+    ON_LABEL,
+    REPEATS,
+    TIMEOUT,
+    BenchServer,
+    Broker,
+    LagProbe,
+    add_approved,
+    bare_client,
+    bench_size,
+    connect_sides,
+    expect,
+    finish,
+    median,
+    mqtt_subscribed,
+    per_second,
+    percentile,
+    remove,
+    sent_rate,
+    setup_mqtt,
+    spawn,
+    wait_for,
+)
 
-REPEATS = 1 if SMOKE else 3
-INGEST_MESSAGES = 2_000 if SMOKE else 50_000
 # Bursts into automations, and the latency run, are sized so the recorder
 # (Home Assistant 2025.4.4's) empties its queue within the run: see README.
-AUTOMATION_MESSAGES = int(
-    os.environ.get("BENCH_AUTOMATION_MESSAGES", "500" if SMOKE else "2000")
-)
-LATENCY_RATE = 200 if SMOKE else 1_000
-LATENCY_SECONDS = float(os.environ.get("BENCH_LATENCY_SECONDS", "1" if SMOKE else "3"))
-SEND_MESSAGES = int(os.environ.get("BENCH_SEND_MESSAGES", "200" if SMOKE else "20000"))
-SCALE_LINKS = int(os.environ.get("BENCH_SCALE_LINKS", "5" if SMOKE else "200"))
-IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "1" if SMOKE else "30"))
-BASELINE_IDLE_SECONDS = 1 if SMOKE else 5
-RETRY_INTERVAL = 1 if SMOKE else 10  # 10 s is the default
-TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "300"))  # any one wait, seconds
+AUTOMATION_MESSAGES = int(bench_size("AUTOMATION_MESSAGES", 500, 2_000))
+# A rate every side's automation path sustains: see README.
+LATENCY_RATE = bench_size("LATENCY_RATE", 200, 500)
+LATENCY_SECONDS = bench_size("LATENCY_SECONDS", 1, 3)
+SEND_MESSAGES = int(bench_size("SEND_MESSAGES", 200, 20_000))
 # How long the recorder may take to empty its queue after a burst before the
 # drain is recorded as this bound (a miss) instead of measured.
-DRAIN_LIMIT = float(os.environ.get("BENCH_DRAIN_LIMIT", "60"))
-# The sides through the integration's trigger run once the trigger exists.
+DRAIN_LIMIT = bench_size("DRAIN_LIMIT", 60, 60)
 
-EVENTS_OFF: dict[str, Any] = {}  # the default: message_events "none"
-EVENTS_ON = {"message_events": "all"}
-OFF_LABEL = "defaults (message events off)"
-ON_LABEL = "message events on"
-BARE = "bare aiohttp client (own process)"
 MQTT_TOPIC = "bench/x"
-PAYLOAD = json.dumps({"v": 23.5, "id": "sensor.kitchen"})
-
-
-def median(values: list[float]) -> float:
-    """The median of repeated measurements."""
-    return statistics.median(values)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of the sorted values lie."""
-    ordered = sorted(values)
-    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
-
-
-async def add_approved(
-    hass: HomeAssistant,
-    url: str,
-    title: str,
-    options: dict[str, Any] | None = None,
-    subentries: list[ConfigSubentryDataWithId] | None = None,
-) -> MockConfigEntry:
-    """An approved entry, set up through its config entry like a user's."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=title,
-        subentries_data=subentries,
-        data={
-            "url": url,
-            "access_reason": "Benchmark of the WebSocket Client",
-            "consent": {
-                "decision": "approved",
-                "origin": url_origin(url),
-                "user_id": None,
-                "decided_at": "2026-01-01T00:00:00+00:00",
-            },
-        },
-        options=options or {},
-        # As the flow stores a new entry today (an older one is migrated)
-        minor_version=WebSocketClientConfigFlow.MINOR_VERSION,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    return entry
-
-
-async def remove(hass: HomeAssistant, *entries: MockConfigEntry) -> None:
-    """Unload and delete entries."""
-    for entry in entries:
-        await hass.config_entries.async_remove(entry.entry_id)
-
-
-async def wait_for(predicate: Callable[[], bool], timeout: float = TIMEOUT) -> None:
-    """Poll a condition."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.005)
-
-
-async def read_line(process: subprocess.Popen[str]) -> str:
-    """The next line a helper process prints (read off the event loop)."""
-    assert process.stdout is not None
-    async with asyncio.timeout(TIMEOUT):
-        line: str = await asyncio.get_running_loop().run_in_executor(
-            None, process.stdout.readline
-        )
-    return line.strip()
-
-
-def spawn(script: str, *arguments: str) -> subprocess.Popen[str]:
-    """A helper process (bench/SCRIPT) whose lines are read with read_line."""
-    return subprocess.Popen(
-        [sys.executable, "-m", f"bench.{script.removesuffix('.py')}", *arguments],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-
-
-async def bare_client(url: str, count: int) -> dict[str, Any]:
-    """Run the out-of-process baseline against a server URL; its result."""
-    process = spawn("bare_client.py", "--url", url, "--count", str(count))
-    result: dict[str, Any] = json.loads(await read_line(process))
-    await asyncio.get_running_loop().run_in_executor(None, process.wait)
-    assert result["received"] == count, result
-    return result
-
-
-async def order(server: BenchServer, run: str, **query: float) -> None:
-    """Ask the server for a burst on the /burst connection of a run."""
-    params = {"run": run, **{key: str(value) for key, value in query.items()}}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(f"http://127.0.0.1:{server.port}/go", params=params) as response,
-    ):
-        assert response.status == 200
-
-
-# MQTT: Home Assistant's own integration against the benchmark's broker
-
-
-async def setup_mqtt(hass: HomeAssistant, broker: Broker) -> None:
-    """Home Assistant's MQTT integration, connected to the broker, defaults.
-
-    The test needs the mock_hass_config fixture: MQTT reads configuration.yaml.
-    """
-    # MQTT depends on http; keep its server on 127.0.0.1 and a free port.
-    assert await async_setup_component(
-        hass,
-        "http",
-        {"http": {"server_host": ["127.0.0.1"], "server_port": free_port()}},
-    )
-    entry = MockConfigEntry(
-        domain=mqtt.DOMAIN,
-        title="MQTT",
-        data={"broker": "127.0.0.1", "port": broker.port},
-        version=CONFIG_ENTRY_VERSION,
-        minor_version=CONFIG_ENTRY_MINOR_VERSION,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await wait_for(lambda: hass.data[DATA_MQTT].client.connected, 30)
-
-
-async def mqtt_subscribed(hass: HomeAssistant) -> None:
-    """Until every subscription the MQTT client queued was acknowledged."""
-    client = hass.data[DATA_MQTT].client
-    pending = ("_pending_subscriptions", "_pending_operations")
-    await wait_for(lambda: not any(getattr(client, name) for name in pending), 30)
+MQTT_LABEL = "MQTT trigger"
+PAYLOAD = flood_text(0)
 
 
 def mqtt_publisher(broker: Broker, *arguments: str) -> subprocess.Popen[str]:
-    """The MQTT publisher process (bench/mqtt_peer.py publish)."""
+    """The MQTT publisher process (bench/mqtt_peer.py publish) on MQTT_TOPIC."""
     return spawn(
         "mqtt_peer.py", "publish", "--port", str(broker.port), "--topic", MQTT_TOPIC,
         *arguments,
     )  # fmt: skip
 
 
-async def expect(process: subprocess.Popen[str], expected: str) -> None:
-    """Until a helper process prints a line, which must be `expected`."""
-    line = await read_line(process)
-    assert line == expected, line
+async def mqtt_send(broker: Broker, *arguments: str) -> float:
+    """Run the MQTT publisher once it is connected; the rate it sent at."""
+    publisher = mqtt_publisher(broker, *arguments)
+    await expect(publisher, "READY")
+    return await sent_rate(publisher)
 
 
-async def finish(process: subprocess.Popen[str], expected: str) -> None:
-    """Until a helper process prints its last line and exits."""
-    await expect(process, expected)
-    await asyncio.get_running_loop().run_in_executor(None, process.wait)
-
-
-# 1. Ingest throughput: the bus event, as today, against the bare client
-
-
-async def ingest_ours(hass: HomeAssistant, server: BenchServer) -> float:
-    """Messages a second from the first to the last bus event."""
-    times: list[float] = []
-
-    @callback
-    def message(event: Event) -> None:
-        times.append(time.perf_counter())
-
-    unsubscribe = hass.bus.async_listen(EVENT_MESSAGE, message)
-    entry = await add_approved(
-        hass,
-        server.url(f"/flood?n={INGEST_MESSAGES}&k={uuid.uuid4().hex}"),
-        "Ingest",
-        EVENTS_ON,
-    )
-    await wait_for(lambda: len(times) == INGEST_MESSAGES)
-    unsubscribe()
-    await remove(hass, entry)
-    return (INGEST_MESSAGES - 1) / (times[-1] - times[0])
-
-
-async def test_ingest_throughput(
-    hass: HomeAssistant, recorder_mock: Recorder, bench_server: BenchServer
-) -> None:
-    """Figure 1: bus ingest with message events on against the bare client."""
-    ours: list[float] = []
-    bare: list[float] = []
-    for _ in range(REPEATS):
-        ours.append(await ingest_ours(hass, bench_server))
-        await recorder_mock.async_block_till_done()
-        url = bench_server.url(f"/flood?n={INGEST_MESSAGES}")
-        bare.append((await bare_client(url, INGEST_MESSAGES))["rate"])
-    record(
-        "ingest_throughput",
-        f"Bus ingest, {INGEST_MESSAGES:,} JSON messages, {ON_LABEL}",
-        ours,
-        "msg/s",
-        baselines={BARE: bare},
-        ratio=True,
-        target="ratio ≥ 0.5",
-        meets=lambda value, reference: value >= 0.5 * (reference or 0),
-    )
-
-
-# 2. Into automations: the trigger against MQTT's, one counting automation
+# 1. Into automations: the trigger against MQTT's, one counting automation
 
 
 @dataclass
@@ -284,7 +105,8 @@ class Counter:
 
     @callback
     def stamp(self, call: ServiceCall) -> None:
-        """bench.stamp: milliseconds since the message's send stamp."""
+        """bench.stamp: when, and milliseconds since the message's send stamp."""
+        self.times.append(time.perf_counter())
         self.delays.append((time.monotonic_ns() - int(call.data["t"])) / 1e6)
 
     def reset(self) -> None:
@@ -335,38 +157,37 @@ async def setup_counting(
     return counter
 
 
+async def setup_sides(
+    hass: HomeAssistant, bench_server: BenchServer, broker: Broker
+) -> dict[str, MockConfigEntry]:
+    """MQTT, and one connected entry per message-events setting, by side."""
+    await setup_mqtt(hass, broker)
+    return await connect_sides(hass, bench_server, {"off": EVENTS_OFF, "on": EVENTS_ON})
+
+
 @dataclass
 class Burst:
     """What one burst into an automation measured."""
 
     rate: float
+    sent: float
     lag_p99: float
     drain: float
 
 
 async def burst_into_automation(
-    recorder: Recorder, counter: Counter, start: Callable[[], Awaitable[None]]
+    recorder: Recorder, counter: Counter, send: Callable[[], Awaitable[float]]
 ) -> Burst:
     """Runs a second, loop lag p99 and recorder drain of one burst.
 
     The rate is from the first run to the last; the lag is sampled by a 5 ms
     timer from the first run until the recorder's queue is empty again; the
-    drain is from the last run until then.
+    drain is from the last run until then. `send` returns the sender's rate.
     """
     counter.reset()
-    lags: list[tuple[float, float]] = []
-    stop = asyncio.Event()
-
-    async def probe() -> None:
-        while not stop.is_set():
-            before = time.perf_counter()
-            await asyncio.sleep(0.005)
-            after = time.perf_counter()
-            lags.append((after, (after - before - 0.005) * 1000))
-
-    sampler = asyncio.create_task(probe())
+    probe = LagProbe()
     try:
-        await start()
+        sent = await send()
         await wait_for(lambda: len(counter.times) >= AUTOMATION_MESSAGES)
         first, last = counter.times[0], counter.times[-1]
         try:
@@ -375,34 +196,17 @@ async def burst_into_automation(
             print(f"recorder backlog {recorder.backlog} after {DRAIN_LIMIT} s")
         drained = time.perf_counter()
     finally:
-        stop.set()
-        await sampler
+        await probe.stop()
     assert len(counter.times) == AUTOMATION_MESSAGES
     # Each burst starts with the recorder's session committed.
     recorder.queue_task(CommitTask())
     await recorder.async_block_till_done()
     return Burst(
-        rate=(AUTOMATION_MESSAGES - 1) / (last - first),
-        lag_p99=percentile([lag for at, lag in lags if at >= first], 0.99),
+        rate=per_second(AUTOMATION_MESSAGES, counter.times),
+        sent=sent,
+        lag_p99=probe.p99_since(first),
         drain=drained - last,
     )
-
-
-async def setup_sides(
-    hass: HomeAssistant, bench_server: BenchServer, broker: Broker
-) -> dict[str, MockConfigEntry]:
-    """MQTT, and one connected entry per message-events setting, by side."""
-    await setup_mqtt(hass, broker)
-    entries = {
-        "off": await add_approved(
-            hass, bench_server.url("/burst?run=off"), "Events off", EVENTS_OFF
-        ),
-        "on": await add_approved(
-            hass, bench_server.url("/burst?run=on"), "Events on", EVENTS_ON
-        ),
-    }
-    await wait_for(lambda: all(e.runtime_data.is_connected for e in entries.values()))
-    return entries
 
 
 async def test_automations(
@@ -412,7 +216,7 @@ async def test_automations(
     broker: Broker,
     mock_hass_config: None,
 ) -> None:
-    """Figure 2: the trigger (events off, and on) against MQTT's, same automation."""
+    """The trigger (events off, and on) against MQTT's, same automation."""
     entries = await setup_sides(hass, bench_server, broker)
     counter = await setup_counting(
         hass,
@@ -425,63 +229,86 @@ async def test_automations(
         ],
     )
     await mqtt_subscribed(hass)
-
-    async def mqtt_burst() -> None:
-        publisher = mqtt_publisher(broker, "--count", str(AUTOMATION_MESSAGES))
-        await expect(publisher, "READY")
-        await finish(publisher, "DONE")
-
     results: dict[str, list[Burst]] = {"off": [], "on": [], "mqtt": []}
-    size = f"{AUTOMATION_MESSAGES:,} messages"
     for _ in range(REPEATS):
         for side in entries:
             results[side].append(
                 await burst_into_automation(
                     recorder_mock,
                     counter,
-                    partial(order, bench_server, side, n=AUTOMATION_MESSAGES),
+                    partial(bench_server.send, side, n=AUTOMATION_MESSAGES),
                 )
             )
         results["mqtt"].append(
-            await burst_into_automation(recorder_mock, counter, mqtt_burst)
+            await burst_into_automation(
+                recorder_mock,
+                counter,
+                partial(mqtt_send, broker, "--count", str(AUTOMATION_MESSAGES)),
+            )
         )
     await remove(hass, *entries.values())
-
-    mqtt_label = "MQTT trigger"
     for side, label, judged in (("off", OFF_LABEL, True), ("on", ON_LABEL, False)):
-        bursts, theirs = results[side], results["mqtt"]
-        record(
-            f"automation_rate_{side}",
-            f"Automation runs, {size}, trigger, {label}",
-            [b.rate for b in bursts],
-            "runs/s",
-            baselines={mqtt_label: [b.rate for b in theirs]},
-            ratio=True,
-            target="ratio ≥ 1.1" if judged else None,
-            meets=(lambda v, r: v >= 1.1 * (r or 0)) if judged else None,
-        )
-        record(
-            f"automation_lag_p99_{side}",
-            f"Event-loop lag p99 during those runs, {label}",
-            [b.lag_p99 for b in bursts],
-            "ms",
-            baselines={mqtt_label: [b.lag_p99 for b in theirs]},
-            ratio=True,
-            target="≤ 2× MQTT's and < 10 ms" if judged else None,
-            meets=(lambda v, r: v <= 2 * (r or 0) and v < 10) if judged else None,
-        )
-        record(
-            f"automation_drain_{side}",
-            f"Recorder drain after the last run, {label}",
-            [b.drain for b in bursts],
-            "s",
-            baselines={mqtt_label: [b.drain for b in theirs]},
-            target="≤ MQTT's + 1 s" if judged else None,
-            meets=(lambda v, r: v <= (r or 0) + 1) if judged else None,
-        )
+        record_automations(side, label, results[side], results["mqtt"], judged=judged)
 
 
-# 3. Latency through the trigger at a steady rate
+def record_automations(
+    side: str, label: str, bursts: list[Burst], theirs: list[Burst], *, judged: bool
+) -> None:
+    """The rate, lag and drain rows of one of our sides against MQTT's."""
+    size = f"{AUTOMATION_MESSAGES:,} messages"
+    record(
+        f"automation_rate_{side}",
+        f"Automation runs, {size}, trigger, {label}",
+        [b.rate for b in bursts],
+        "runs/s",
+        baselines={MQTT_LABEL: [b.rate for b in theirs]},
+        senders={
+            "WebSocket server": [b.sent for b in bursts],
+            "MQTT publisher": [b.sent for b in theirs],
+        },
+        ratio=True,
+        target="ratio ≥ 1.1" if judged else None,
+        meets=(lambda v, r: v >= 1.1 * (r or math.inf)) if judged else None,
+    )
+    record(
+        f"automation_lag_p99_{side}",
+        f"Event-loop lag p99 during those runs, {label}",
+        [b.lag_p99 for b in bursts],
+        "ms",
+        baselines={MQTT_LABEL: [b.lag_p99 for b in theirs]},
+        ratio=True,
+        target="≤ 2× MQTT's and < 10 ms" if judged else None,
+        meets=(lambda v, r: v <= 2 * (r or 0) and v < 10) if judged else None,
+    )
+    record(
+        f"automation_drain_{side}",
+        f"Recorder drain after the last run, {label}",
+        [b.drain for b in bursts],
+        "s",
+        baselines={MQTT_LABEL: [b.drain for b in theirs]},
+        target="≤ MQTT's + 1 s" if judged else None,
+        meets=(lambda v, r: v <= (r or 0) + 1) if judged else None,
+    )
+
+
+# 2. Latency through the trigger at a rate every side sustains
+
+
+@dataclass
+class SteadyRun:
+    """One side's run of stamped messages: its delays, and the rates kept."""
+
+    delays: dict[str, float]  # ms, by percentile name
+    rate: float  # messages a second into the side, first to last
+    sent: float  # the rate its sender reached
+
+
+PERCENTILES = {"p50": 0.5, "p99": 0.99}
+
+
+def delay_percentiles(delays: list[float]) -> dict[str, float]:
+    """The delays' percentiles by name."""
+    return {name: percentile(delays, share) for name, share in PERCENTILES.items()}
 
 
 async def test_latency(
@@ -491,7 +318,7 @@ async def test_latency(
     broker: Broker,
     mock_hass_config: None,
 ) -> None:
-    """Figure 3: send stamp to the automation's action, every message."""
+    """Send stamp to the automation's action, every message, at a steady rate."""
     entries = await setup_sides(hass, bench_server, broker)
     counter = await setup_counting(
         hass,
@@ -515,50 +342,77 @@ async def test_latency(
     total = int(LATENCY_RATE * LATENCY_SECONDS)
     steady = {"rate": LATENCY_RATE, "seconds": LATENCY_SECONDS}
 
-    async def delays_of(start: Callable[[], Awaitable[None]]) -> list[float]:
+    async def run(send: Callable[[], Awaitable[float]]) -> SteadyRun:
         counter.reset()
-        await start()
+        sent = await send()
         await wait_for(lambda: len(counter.delays) >= total)
         await recorder_mock.async_block_till_done()
-        return list(counter.delays)
-
-    async def mqtt_steady() -> None:
-        publisher = mqtt_publisher(
-            broker, "--rate", str(LATENCY_RATE), "--seconds", str(LATENCY_SECONDS)
+        return SteadyRun(
+            delay_percentiles(counter.delays), per_second(total, counter.times), sent
         )
-        await expect(publisher, "READY")
-        await finish(publisher, "DONE")
 
-    runs: dict[str, list[list[float]]] = {"off": [], "on": [], "mqtt": []}
-    bare: list[dict[str, Any]] = []
+    async def bare() -> SteadyRun:
+        path = f"/steady?rate={LATENCY_RATE}&seconds={LATENCY_SECONDS}"
+        result = await bare_client(bench_server, path, total)
+        delays = {name: result[name] for name in PERCENTILES}
+        return SteadyRun(delays, result["rate"], result["sent"])
+
+    mqtt_steady = (
+        "--rate", str(LATENCY_RATE), "--seconds", str(LATENCY_SECONDS)
+    )  # fmt: skip
+    runs: dict[str, list[SteadyRun]] = {"off": [], "on": [], "mqtt": [], "bare": []}
     for _ in range(REPEATS):
         for side in entries:
-            runs[side].append(
-                await delays_of(partial(order, bench_server, side, **steady))
-            )
-        runs["mqtt"].append(await delays_of(mqtt_steady))
-        url = bench_server.url(f"/steady?rate={LATENCY_RATE}&seconds={LATENCY_SECONDS}")
-        bare.append(await bare_client(url, total))
+            runs[side].append(await run(partial(bench_server.send, side, **steady)))
+        runs["mqtt"].append(await run(partial(mqtt_send, broker, *mqtt_steady)))
+        runs["bare"].append(await bare())
     await remove(hass, *entries.values())
+    record_latency(runs)
 
-    for side, label, judged in (("off", OFF_LABEL, True), ("on", ON_LABEL, False)):
-        for name, share in (("p50", 0.5), ("p99", 0.99)):
+
+def record_latency(runs: dict[str, list[SteadyRun]]) -> None:
+    """Every side's rate, then p50 and p99 of each of our sides."""
+    labels = {"off": OFF_LABEL, "on": ON_LABEL, "mqtt": MQTT_LABEL, "bare": BARE}
+    rates = {side: [run.rate for run in side_runs] for side, side_runs in runs.items()}
+    sent = {
+        "WebSocket server": [
+            run.sent for side in ("off", "on", "bare") for run in runs[side]
+        ],
+        "MQTT publisher": [run.sent for run in runs["mqtt"]],
+    }
+    steady = f"{LATENCY_RATE:,.0f} msg/s for {LATENCY_SECONDS:g} s"
+    record(
+        "latency_rate",
+        f"Messages a second into each side during the latency runs ({steady})",
+        rates["off"],
+        "msg/s",
+        baselines={labels[side]: rates[side] for side in ("on", "bare", "mqtt")},
+        senders=sent,
+    )
+    kept = {labels[side]: median(rates[side]) for side in runs} | {
+        f"{label} sent": median(values) for label, values in sent.items()
+    }
+    short = fell_short(kept, LATENCY_RATE)
+    suffix = f" — not every side kept the rate: {short}" if short else ""
+    for side, judged in (("off", True), ("on", False)):
+        for name in PERCENTILES:
             target = judged and name == "p99"
             record(
                 f"latency_{name}_{side}",
-                f"Latency {name} at {LATENCY_RATE:,} msg/s, trigger, {label}",
-                [percentile(run, share) for run in runs[side]],
+                f"Latency {name} at {LATENCY_RATE:,.0f} msg/s, trigger, "
+                f"{labels[side]}{suffix}",
+                [run.delays[name] for run in runs[side]],
                 "ms",
                 baselines={
-                    BARE: [result[name] for result in bare],
-                    "MQTT trigger": [percentile(run, share) for run in runs["mqtt"]],
+                    label: [run.delays[name] for run in runs[key]]
+                    for key, label in (("bare", BARE), ("mqtt", MQTT_LABEL))
                 },
                 target="< 2 ms" if target else None,
                 meets=(lambda value, _: value < 2) if target else None,
             )
 
 
-# 4. Sending: websocket_client.send against mqtt.publish, one script each
+# 3. Sending: websocket_client.send against mqtt.publish, one script each
 
 
 async def send_script(
@@ -578,20 +432,10 @@ async def nothing_to_wait_for() -> None:
     """An action that does nothing leaves nothing to arrive."""
 
 
-async def server_received(server: BenchServer, run: str) -> int:
-    """How many messages the server's sink counted for a run."""
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(f"http://127.0.0.1:{server.port}/stats?run={run}") as response,
-    ):
-        received: int = (await response.json())["received"]
-        return received
-
-
 async def wait_received(server: BenchServer, run: str, count: int) -> None:
-    """Until the server has every message of a run."""
+    """Until the server's sink has every message of a run."""
     async with asyncio.timeout(TIMEOUT):
-        while await server_received(server, run) < count:
+        while (await server.get("stats", run=run))["received"] < count:
             await asyncio.sleep(0.01)
 
 
@@ -602,7 +446,7 @@ async def test_send(
     broker: Broker,
     mock_hass_config: None,
 ) -> None:
-    """Figure 4: 20,000 websocket_client.send against 20,000 mqtt.publish."""
+    """20,000 websocket_client.send against 20,000 mqtt.publish."""
     await setup_mqtt(hass, broker)
     run = uuid.uuid4().hex
     entry = await add_approved(hass, bench_server.url(f"/sink?run={run}"), "Send")
@@ -669,118 +513,5 @@ async def test_send(
         },
         ratio=True,
         target="ratio ≥ 1.0",
-        meets=lambda value, reference: value >= (reference or 0),
-    )
-
-
-# 4. Scale and 5. Reconnect
-
-
-def resident_memory() -> int:
-    """Bytes of resident memory of this process."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmRSS")
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process so far (all threads, the recorder's included)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-async def cpu_share(seconds: float) -> float:
-    """Share of one core this process used over `seconds` of waiting."""
-    cpu_before, wall_before = cpu_seconds(), time.perf_counter()
-    await asyncio.sleep(seconds)
-    return (cpu_seconds() - cpu_before) / (time.perf_counter() - wall_before)
-
-
-def all_connected(entries: list[MockConfigEntry]) -> bool:
-    """Whether every entry's link is up."""
-    return all(entry.runtime_data.is_connected for entry in entries)
-
-
-async def add_links(
-    hass: HomeAssistant, server: BenchServer, round_number: int
-) -> tuple[list[MockConfigEntry], float, float]:
-    """SCALE_LINKS entries; seconds until all connected and bytes per link."""
-    gc.collect()
-    memory_before = resident_memory()
-    start = time.perf_counter()
-    entries = [
-        await add_approved(
-            hass,
-            server.url(f"/idle?round={round_number}&n={n}"),
-            f"Idle {n}",
-            options={"retry_interval": RETRY_INTERVAL},
-        )
-        for n in range(SCALE_LINKS)
-    ]
-    await wait_for(lambda: all_connected(entries))
-    elapsed = time.perf_counter() - start
-    gc.collect()
-    return entries, elapsed, (resident_memory() - memory_before) / SCALE_LINKS
-
-
-async def test_scale_and_reconnect(
-    hass: HomeAssistant, bench_server: BenchServer
-) -> None:
-    """Figures 4 and 5: many idle links, then a server restart."""
-    warm = await add_approved(hass, bench_server.url("/idle?warm"), "Warm")
-    await wait_for(lambda: all_connected([warm]))
-    idle_before = [await cpu_share(BASELINE_IDLE_SECONDS) for _ in range(REPEATS)]
-
-    # Each round's links stay while the next is measured, so freed memory is
-    # not reused and every round pays for its own links.
-    rounds = [await add_links(hass, bench_server, n) for n in range(REPEATS)]
-    setup_times = [seconds for _, seconds, _ in rounds]
-    per_link = [memory / 1024 for _, _, memory in rounds]
-    for entries, _, _ in rounds[1:]:
-        await remove(hass, *entries)
-    links = rounds[0][0]
-    idle_with = [await cpu_share(IDLE_SECONDS) for _ in range(REPEATS)]
-    idle_cost = [100 * (with_links - median(idle_before)) for with_links in idle_with]
-
-    reconnects: list[float] = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        bench_server.kill()
-        await bench_server.start()
-        await wait_for(lambda: all_connected(links))
-        reconnects.append(time.perf_counter() - start)
-    await remove(hass, warm, *links)
-
-    record(
-        "scale_memory",
-        f"Memory per link, {SCALE_LINKS} links",
-        per_link,
-        "KiB",
-        target="< 150 KiB",
-        meets=lambda value, _: value < 150,
-    )
-    record(
-        "scale_setup",
-        f"Set-up to all {SCALE_LINKS} connected",
-        setup_times,
-        "s",
-        target="< 5 s",
-        meets=lambda value, _: value < 5,
-    )
-    record(
-        "scale_idle_cpu",
-        f"CPU of {SCALE_LINKS} idle links over {IDLE_SECONDS} s",
-        idle_cost,
-        "% of a core",
-        target="< 1 %",
-        meets=lambda value, _: value < 1,
-    )
-    record(
-        "reconnect",
-        f"Server restart to all {SCALE_LINKS} reconnected",
-        reconnects,
-        "s",
-        target=f"< {RETRY_INTERVAL + 0.5:g} s (retry interval + 0.5 s)",
-        meets=lambda value, _: value < RETRY_INTERVAL + 0.5,
+        meets=lambda value, reference: value >= (reference or math.inf),
     )
