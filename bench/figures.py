@@ -34,10 +34,8 @@ EXPECTED: Final[dict[str, tuple[str, ...]]] = {
     "test_automations": (
         "automation_rate_off",
         "automation_lag_p99_off",
+        "automation_lag_p99_drain_off",
         "automation_drain_off",
-        "automation_rate_on",
-        "automation_lag_p99_on",
-        "automation_drain_on",
     ),
     "test_latency": (
         "latency_rate",

@@ -347,6 +347,6 @@ class LagProbe:
         self._stop.set()
         await self._task
 
-    def p99_since(self, start: float) -> float:
-        """The p99 of the lags sampled from `start` (a perf_counter time) on."""
-        return percentile([lag for at, lag in self.lags if at >= start], 0.99)
+    def p99_since(self, start: float, end: float = math.inf) -> float:
+        """The p99 of the lags sampled from `start` to `end` (perf_counter times)."""
+        return percentile([lag for at, lag in self.lags if start <= at <= end], 0.99)
