@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 import logging
 from typing import Any, Final
 
@@ -261,13 +262,20 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
 
     @callback
     def _on_message(self, message: ReceivedMessage) -> None:
-        if not self._filter.matches(message):
-            return
-        # Nothing an entity does may end the connection's receive loop.
+        if self._filter.matches(message):
+            self._without_raising(partial(self._take, message))
+
+    def _without_raising(self, work: Callable[[], bool | None]) -> bool:
+        """Whether `work` returned true; what it raises is counted, not raised.
+
+        Nothing an entity does may end the connection's receive loop, and a
+        state Home Assistant refuses must not reach the client either.
+        """
         try:
-            self._take(message)
+            return bool(work())
         except Exception as err:  # noqa: BLE001
             self.reader.fail(Failure.NOT_WRITTEN, f"{type(err).__name__}: {err}")
+            return False
 
     def _take(self, message: ReceivedMessage) -> None:
         if self._expire_after > 0:
@@ -306,14 +314,9 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
             ),
             None,
         )
-        if newest is None:
-            return
-        try:
-            taken = self._read(newest.message)
-        except Exception as err:  # noqa: BLE001 - as in the receive path
-            self.reader.fail(Failure.NOT_WRITTEN, f"{type(err).__name__}: {err}")
-            return
-        if taken:
+        if newest is not None and self._without_raising(
+            partial(self._read, newest.message)
+        ):
             self.restored(newest.received)
 
     @callback
@@ -322,12 +325,8 @@ class MessageEntity(WebSocketClientEntity, RestoreEntity):
         if shown == self._written:
             return
         self._written = shown
-        # Also called on status changes and expiry: a state Home Assistant
-        # refuses is counted, never raised into the client.
-        try:
-            self.async_write_ha_state()
-        except Exception as err:  # noqa: BLE001
-            self.reader.fail(Failure.NOT_WRITTEN, f"{type(err).__name__}: {err}")
+        # Also called on status changes and expiry
+        self._without_raising(self.async_write_ha_state)
 
     def _expire_in(self, delay: float) -> None:
         self._stop_expiry()
