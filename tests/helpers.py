@@ -169,6 +169,16 @@ def notification_for(hass: HomeAssistant, entry_id: str) -> dict[str, str] | Non
     return {"title": str(found["title"]), "message": str(found["message"])}
 
 
+async def push_all(
+    entry: MockConfigEntry, server: RecordingWebSocketServer, *texts: str
+) -> None:
+    """Push messages and wait until the entry has handled every one."""
+    target = entry.runtime_data.statistics.messages_received + len(texts)
+    for text in texts:
+        await server.push_text(text)
+    await wait_until(lambda: entry.runtime_data.statistics.messages_received >= target)
+
+
 async def wait_connected(hass: HomeAssistant) -> None:
     """Wait until the user would see the connection as connected."""
     await wait_until(lambda: state_of(hass, CONNECTED) == STATE_ON)

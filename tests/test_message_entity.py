@@ -31,6 +31,7 @@ from .helpers import (
     EntryFactory,
     assert_entities_match_snapshot,
     entity_subentry,
+    push_all,
     state_of,
     wait_connected,
     wait_until,
@@ -54,16 +55,6 @@ def reading(temperature: Any, kind: str = "reading") -> str:
     return f'{{"type": "{kind}", "data": {{"temperature": {temperature}}}}}'
 
 
-async def push_all(
-    hass: HomeAssistant, entry: Any, server: RecordingWebSocketServer, *texts: str
-) -> None:
-    """Push messages and wait until the entry has handled every one."""
-    target = entry.runtime_data.statistics.messages_received + len(texts)
-    for text in texts:
-        await server.push_text(text)
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received >= target)
-
-
 async def test_state_and_attributes_from_matching_messages(
     hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
 ) -> None:
@@ -73,9 +64,9 @@ async def test_state_and_attributes_from_matching_messages(
     )
     await wait_connected(hass)
     assert state_of(hass, TEMPERATURE) == STATE_UNKNOWN
-    await push_all(hass, entry, ws_server, reading(99, kind="forecast"))
+    await push_all(entry, ws_server, reading(99, kind="forecast"))
     assert state_of(hass, TEMPERATURE) == STATE_UNKNOWN
-    await push_all(hass, entry, ws_server, reading(21.5))
+    await push_all(entry, ws_server, reading(21.5))
     state = hass.states.get(TEMPERATURE)
     assert state is not None
     assert state.state == "21.5"
@@ -107,7 +98,7 @@ async def test_sensors_filtered_by_id_each_take_only_their_messages(
     )
     await wait_connected(hass)
     await push_all(
-        hass, entry, ws_server,
+        entry, ws_server,
         '{"id": "a", "v": 1}', '{"id": 1, "v": 2}', '{"id": 1.0, "v": 3}',
         '{"id": "b", "v": 4}', '{"data": {"id": "a"}, "v": 5}', '{"id": "a", "v": 6}',
     )  # fmt: skip
@@ -129,9 +120,9 @@ async def test_bad_values_keep_the_state_log_once_per_kind(
     }
     entry = await add_entry(subentries=[entity_subentry("Temperature", "t1", **config)])
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, reading(20))
+    await push_all(entry, ws_server, reading(20))
     bad = (reading('"warm"'), '{"type": "reading"}', "not json")
-    await push_all(hass, entry, ws_server, *bad, *bad)
+    await push_all(entry, ws_server, *bad, *bad)
     assert state_of(hass, TEMPERATURE) == "20"
     assert value_failures(hass, entry.entry_id) == {
         "t1": {"not_a_number": 2, "missing_field": 2, "not_json": 2}
@@ -153,10 +144,10 @@ async def test_unchanged_value_writes_no_state(
         ]
     )
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, reading(20))
+    await push_all(entry, ws_server, reading(20))
     first = hass.states.get(TEMPERATURE)
     forced = hass.states.get("sensor.living_room_forced")
-    await push_all(hass, entry, ws_server, reading(20))
+    await push_all(entry, ws_server, reading(20))
     again = hass.states.get(TEMPERATURE)
     forced_again = hass.states.get("sensor.living_room_forced")
     assert first is not None
@@ -175,10 +166,10 @@ async def test_expire_after(
     entry = await add_entry(subentries=[entity_subentry("Temperature", "t1", **config)])
     await wait_connected(hass)
     assert state_of(hass, TEMPERATURE) == STATE_UNAVAILABLE
-    await push_all(hass, entry, ws_server, reading(20))
+    await push_all(entry, ws_server, reading(20))
     assert state_of(hass, TEMPERATURE) == "20"
     await wait_until(lambda: state_of(hass, TEMPERATURE) == STATE_UNAVAILABLE)
-    await push_all(hass, entry, ws_server, reading(21))
+    await push_all(entry, ws_server, reading(21))
     assert state_of(hass, TEMPERATURE) == "21"
 
 
@@ -195,7 +186,7 @@ async def test_unavailable_while_disconnected_unless_chosen(
         ]
     )
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, reading(20))
+    await push_all(entry, ws_server, reading(20))
     await ws_server.close_clients()
     await wait_until(lambda: state_of(hass, CONNECTED) == "off")
     assert state_of(hass, TEMPERATURE) == STATE_UNAVAILABLE
@@ -281,13 +272,13 @@ async def test_binary_sensor_on_off_and_neither(
     )
     entry = await add_entry(subentries=[door, flag])
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, '{"door": "open", "flag": true}')
+    await push_all(entry, ws_server, '{"door": "open", "flag": true}')
     assert state_of(hass, DOOR) == "on"
     assert state_of(hass, "binary_sensor.living_room_flag") == "on"
-    await push_all(hass, entry, ws_server, '{"door": "ajar", "flag": false}')
+    await push_all(entry, ws_server, '{"door": "ajar", "flag": false}')
     assert state_of(hass, DOOR) == "on"
     assert state_of(hass, "binary_sensor.living_room_flag") == "off"
-    await push_all(hass, entry, ws_server, '{"door": "closed"}')
+    await push_all(entry, ws_server, '{"door": "closed"}')
     assert state_of(hass, DOOR) == "off"
     assert value_failures(hass, entry.entry_id)["d1"] == {"not_on_or_off": 1}
 
@@ -305,7 +296,7 @@ async def test_enum_sensor_and_template(
     )
     entry = await add_entry(subentries=[level])
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, '{"level": "HIGH"}', '{"level": "medium"}')
+    await push_all(entry, ws_server, '{"level": "HIGH"}', '{"level": "medium"}')
     assert state_of(hass, "sensor.living_room_level") == "high"
     assert value_failures(hass, entry.entry_id) == {"l1": {"not_an_option": 1}}
 
@@ -316,7 +307,7 @@ async def test_subentries_added_changed_removed_without_a_reconnect(
     """Entities follow their subentries; the connection and its messages stay."""
     entry = await add_entry()
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, reading(18))
+    await push_all(entry, ws_server, reading(18))
     assert hass.states.get(TEMPERATURE) is None
     subentry = ConfigSubentry(
         data=MappingProxyType({"platform": "sensor", **READING}),
@@ -328,7 +319,7 @@ async def test_subentries_added_changed_removed_without_a_reconnect(
     await hass.async_block_till_done()
     # It starts from the newest message it wants among those kept.
     assert state_of(hass, TEMPERATURE) == "18"
-    await push_all(hass, entry, ws_server, reading(19))
+    await push_all(entry, ws_server, reading(19))
     assert state_of(hass, TEMPERATURE) == "19"
 
     changed = {"platform": "sensor", **READING, "value_template": "{{ 42 }}"}
@@ -337,7 +328,7 @@ async def test_subentries_added_changed_removed_without_a_reconnect(
         entry, subentry, data=changed, title="Answer"
     )
     await hass.async_block_till_done()
-    await push_all(hass, entry, ws_server, reading(20))
+    await push_all(entry, ws_server, reading(20))
     # The entity id stays; the name and the way to the value are new.
     state = hass.states.get(TEMPERATURE)
     assert state is not None
@@ -362,9 +353,9 @@ async def test_text_sensor_takes_the_whole_message(
         subentries=[entity_subentry("Last line", "w1", match_regex="^line")]
     )
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, "line one", "other", "line " + "x" * 300)
+    await push_all(entry, ws_server, "line one", "other", "line " + "x" * 300)
     assert state_of(hass, "sensor.living_room_last_line") == ("line " + "x" * 300)[:255]
-    await push_all(hass, entry, ws_server, '{"line": 1}', "line two")
+    await push_all(entry, ws_server, '{"line": 1}', "line two")
     assert state_of(hass, "sensor.living_room_last_line") == "line two"
 
 
@@ -381,8 +372,8 @@ async def test_a_refused_state_never_ends_the_connection(
     )
     entry = await add_entry(subentries=[stamp, precise])
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, '{"at": "yesterday", "v": "nan"}')
-    await push_all(hass, entry, ws_server, '{"v": "2.25"}')
+    await push_all(entry, ws_server, '{"at": "yesterday", "v": "nan"}')
+    await push_all(entry, ws_server, '{"v": "2.25"}')
     assert state_of(hass, "sensor.living_room_precise") == "2.25"
     assert entry.runtime_data.statistics.connects == 1
     failures = value_failures(hass, entry.entry_id)
@@ -410,7 +401,7 @@ async def test_snapshot(
         subentries=[entity_subentry("Temperature", "t1", **READING), door],
     )
     await wait_connected(hass)
-    await push_all(hass, entry, ws_server, reading(21.5), '{"door": "on"}')
+    await push_all(entry, ws_server, reading(21.5), '{"door": "on"}')
     assert_entities_match_snapshot(hass, entry, snapshot, (TEMPERATURE, DOOR))
 
 
@@ -486,7 +477,7 @@ async def test_a_new_entity_starts_from_the_newest_matching_kept_message(
     entry = await add_entry()
     await wait_connected(hass)
     await push_all(
-        hass, entry, ws_server, reading(17), reading(18), reading(99, kind="forecast")
+        entry, ws_server, reading(17), reading(18), reading(99, kind="forecast")
     )
     hass.config_entries.async_add_subentry(
         entry, sensor("Temperature", expire_after=0.3)

@@ -30,6 +30,7 @@ from .helpers import (
     EntryFactory,
     assert_entities_match_snapshot,
     entity_subentry,
+    push_all,
     state_of,
     wait_connected,
     wait_until,
@@ -55,14 +56,6 @@ DIMMER: dict[str, Any] = {
 def dimmer(level: Any, kind: str = "dimmer") -> str:
     """A message of the server, as JSON text."""
     return f'{{"type": "{kind}", "level": {level}, "info": {{"room": "hall"}}}}'
-
-
-async def push_all(entry: Any, server: RecordingWebSocketServer, *texts: str) -> None:
-    """Push messages and wait until the entry has handled every one."""
-    target = entry.runtime_data.statistics.messages_received + len(texts)
-    for text in texts:
-        await server.push_text(text)
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received >= target)
 
 
 async def set_value(hass: HomeAssistant, value: float, entity_id: str = LEVEL) -> None:

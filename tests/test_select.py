@@ -29,6 +29,7 @@ from .helpers import (
     assert_entities_match_snapshot,
     call_action,
     entity_subentry,
+    push_all,
     state_of,
     wait_connected,
     wait_until,
@@ -49,14 +50,6 @@ HEATER: dict[str, Any] = {
 def heater(mode: Any, kind: str = "heater") -> str:
     """A message of the server, as JSON text."""
     return f'{{"type": "{kind}", "mode": {mode}, "info": {{"room": "hall"}}}}'
-
-
-async def push_all(entry: Any, server: RecordingWebSocketServer, *texts: str) -> None:
-    """Push messages and wait until the entry has handled every one."""
-    target = entry.runtime_data.statistics.messages_received + len(texts)
-    for text in texts:
-        await server.push_text(text)
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received >= target)
 
 
 async def choose(hass: HomeAssistant, option: str, entity_id: str = MODE) -> None:
