@@ -33,17 +33,19 @@ TURN_OFF = {"op": "off"}
 
 
 def add_entity(page: Page, base: str, platform: str, name: str) -> Locator:
-    """Add entity on the connection's row (2025.4: in its menu); type and name."""
+    """Add entity from the connection's own menu; type and name.
+
+    Not the page's Add entity button (2026.2.3): with several connections it
+    first asks which one.
+    """
     goto(page, f"{base}/config/integrations/integration/websocket_client")
+    row = page.locator("ha-md-list-item", has_text=NAME)
+    row.get_by_role("button", name="Menu").first.click()
     if ha_version.startswith("2025."):
-        row = page.locator("ha-md-list-item", has_text=NAME)
-        row.get_by_role("button", name="Menu").first.click()
         page.get_by_text("Add entity", exact=True).first.click()
     else:
-        page.get_by_role("button", name="Add entity").click()
+        page.locator("ha-dropdown-item", has_text="Add entity").first.click()
     dialog = page.locator("dialog-data-entry-flow")
-    # On 2026.2.3 the page's button asks which connection first when there
-    # are several: scripts/test runs this test before the others there.
     expect(dialog.get_by_text("Add an entity fed by messages").first).to_be_visible()
     if platform != "Sensor":  # the default
         dialog.get_by_role("combobox", name="Entity type").click()
