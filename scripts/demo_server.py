@@ -5,7 +5,8 @@ Every few seconds it pushes a tick with a temperature and a humidity:
     {"type": "tick", "temperature": 21.3, "humidity": 43, "seq": 3, "time": 1764.1}
 
 It has a switch: `{"op": "on"}` or `{"op": "off"}` turns it, and every client
-is then told `{"type": "switch", "state": "on"}`. Everything it receives is
+is then told `{"type": "switch", "state": "on"}`, as it is on connecting and,
+like a device's periodic report, with every sixth tick. Everything it receives is
 echoed back first, so an action's message shows up as a received one.
 
 Run: python scripts/demo_server.py [--host 127.0.0.1] [--port 8765] [--interval 5]
@@ -18,11 +19,15 @@ import asyncio
 from collections.abc import AsyncIterator
 import json
 import time
-from typing import Any
+from typing import Any, Final
 
 from aiohttp import WSMsgType, web
 
 SWITCH_STATES = ("on", "off")
+
+
+# Ticks between the switch's periodic state reports
+SWITCH_REPORT_TICKS: Final = 6
 
 
 def tick(seq: int) -> dict[str, Any]:
@@ -87,6 +92,10 @@ async def _push_ticks(app: web.Application, interval: float) -> None:
         await asyncio.sleep(interval)
         seq += 1
         await _broadcast(app, tick(seq))
+        # The connection keeps only its last messages: a switch report stays
+        # among them for Add entity to point at.
+        if seq % SWITCH_REPORT_TICKS == 0:
+            await _broadcast(app, {"type": "switch", "state": app["switch"]})
 
 
 def build_app(interval: float) -> web.Application:

@@ -92,7 +92,7 @@ async def test_creates_entry_without_connecting(
         "subprotocols": [],
         "verify_ssl": True,
     }
-    assert result["options"] == {"retry_interval": 5}
+    assert result["options"] == {"retry_interval": 5, "message_events": "none"}
     # Current: not migrated to keep message events, which are off by default now
     assert result["result"].minor_version == 2
     await hass.async_block_till_done()

@@ -56,7 +56,9 @@ from .const import (
 )
 from .entity_flow import EntitySubentryFlow
 from .options import (
+    CONF_MESSAGE_EVENTS,
     CONF_RETRY_INTERVAL,
+    MESSAGE_EVENTS_NONE,
     OPTIONS,
     OPTIONS_BY_KEY,
     SECTION_OF,
@@ -155,7 +157,12 @@ class WebSocketClientConfigFlow(ConfigFlow, domain=DOMAIN):
                     title=str(user_input[CONF_NAME]).strip(),
                     data=data,
                     options=normalized(
-                        {CONF_RETRY_INTERVAL: user_input[CONF_RETRY_INTERVAL]}
+                        {
+                            CONF_RETRY_INTERVAL: user_input[CONF_RETRY_INTERVAL],
+                            # Stored, so an older version (events by default)
+                            # keeps them off too
+                            CONF_MESSAGE_EVENTS: MESSAGE_EVENTS_NONE,
+                        }
                     ),
                 )
         schema = self.add_suggested_values_to_schema(

@@ -19,6 +19,7 @@ from custom_components.websocket_client.connection import (
     NotConnectedError,
     WebSocketConnection,
 )
+from custom_components.websocket_client.connection.pacing import MAX_BURST
 from tests.connection.helpers import RecordingListener, settings
 from tests.helpers import PeerStarter, wait_until
 from tests.servers.raw_peer import (
@@ -664,3 +665,75 @@ async def test_own_write_to_a_peer_that_stopped_reading_ends_as_lost(
     finally:
         await connection.stop(1000)
     assert listener.problems() == [ConnectionEnd(EndReason.LOST, 1006)]
+
+
+@pytest.mark.parametrize("opcode", [OP_PING, OP_PONG], ids=["pings", "pongs"])
+async def test_a_flood_of_control_frames_lets_other_tasks_run(
+    session: aiohttp.ClientSession, start_peer: PeerStarter, opcode: int
+) -> None:
+    """Pings or pongs count toward the receive loop's slice like messages.
+
+    Frames that aiohttp has buffered never suspend receive(); without counting
+    them, a hostile server held Home Assistant's event loop for a second.
+    """
+    frames = 20_000
+
+    async def control_flood(
+        _: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        writer.write(frame(opcode, b"") * frames + frame(OP_TEXT, b"done"))
+        await asyncio.Event().wait()
+
+    peer = await start_peer(control_flood)
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(peer.url, retry_interval=60), listener
+    )
+    turns = 0
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    counting = asyncio.create_task(count_turns())
+    connection.start()
+    try:
+        await wait_until(lambda: listener.texts == ["done"], timeout=30)
+    finally:
+        counting.cancel()
+        await connection.stop(1000)
+    # At least one turn per slice of 64 frames (half of them, to spare timing)
+    assert turns >= frames // MAX_BURST // 2
+
+
+async def test_a_bare_close_is_closed_by_server_even_as_a_deadline_passes(
+    session: aiohttp.ClientSession, start_peer: PeerStarter
+) -> None:
+    """The server's close is answered outside the receive loop's timeout.
+
+    A close frame without a code, from a server that then keeps TCP open
+    without answering, just before the heartbeat is due: aiohttp's own
+    answer to it would wait for the server and be cut short by that
+    deadline, reporting a lost connection (1006) instead.
+    """
+
+    async def close_before_the_ping(
+        _: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await asyncio.sleep(0.6)
+        writer.write(frame(OP_CLOSE, b""))
+        await asyncio.Event().wait()
+
+    peer = await start_peer(close_before_the_ping)
+    listener = RecordingListener()
+    connection = WebSocketConnection(
+        session, settings(peer.url, retry_interval=60, heartbeat=0.8), listener
+    )
+    connection.start()
+    try:
+        await wait_until(lambda: bool(listener.closed), timeout=10)
+    finally:
+        await connection.stop(1000)
+    assert listener.closed[0] == ConnectionEnd(EndReason.CLOSED_BY_SERVER)

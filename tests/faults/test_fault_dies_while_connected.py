@@ -24,7 +24,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.websocket_client.connection.connection import MAX_BURST
+from custom_components.websocket_client.connection.pacing import MAX_BURST
 from custom_components.websocket_client.const import (
     DOMAIN,
     EVENT_CONNECTED,

@@ -33,6 +33,7 @@ from .handshake import connect_failure, credentials_rejected, open_websocket
 from .json_subset import text_matches
 from .keepalive import KeepAlive, keep_alive_for
 from .listener import ConnectionListener, ConnectionState, NotConnectedError
+from .pacing import Pace
 from .settings import ConnectionSettings
 from .writing import (
     end_writes,
@@ -46,13 +47,6 @@ _LOGGER = logging.getLogger(__name__)
 
 RETRY_JITTER: Final = 0.1
 STOP_CLOSE_TIMEOUT: Final = 0.5
-# Messages handled in a row before the receive loop lets other tasks run
-MAX_BURST: Final = 64
-# Seconds of receiving before it does. Automation runs start inside it and
-# finish in the loop's next turn, which grows with them: half a millisecond
-# kept the loop's lag during bursts of automation runs below MQTT's (2 ms
-# tripled it), and costs a flood of cheap messages nothing (64 come first).
-MAX_BURST_SECONDS: Final = 0.0005
 _DATA_TYPES: Final = frozenset({aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY})
 
 
@@ -273,12 +267,15 @@ class WebSocketConnection:
         ends at a control frame or a passed deadline, whose writes then happen
         outside it, so a deadline never cancels a write half-way.
         """
+        pace = Pace(asyncio.get_running_loop().time())
         while True:
             deadline = keep_alive.next_deadline()
             stretch = asyncio.timeout_at(deadline)
             try:
                 async with stretch:
-                    outcome = await self._receive_stretch(ws, keep_alive, deadline)
+                    outcome = await self._receive_stretch(
+                        ws, keep_alive, deadline, pace
+                    )
             except TimeoutError:
                 if not stretch.expired():
                     raise  # not ours: a listener's, reported by _serve
@@ -288,6 +285,8 @@ class WebSocketConnection:
                     return await close_too_big(ws)
                 if (closed := await self._control(ws, outcome, keep_alive)) is not None:
                     return closed
+                # A flood of pings or pongs must not hold the loop either.
+                await pace.frame(asyncio.get_running_loop().time())
             # Acts only on what is due (nothing, after most control frames)
             if (closed := await self._keep_alive(ws, keep_alive)) is not None:
                 return closed
@@ -297,6 +296,7 @@ class WebSocketConnection:
         ws: aiohttp.ClientWebSocketResponse,
         keep_alive: KeepAlive,
         deadline: float | None,
+        pace: Pace,
     ) -> aiohttp.WSMessage | None:
         """Hand messages to the listener until a frame or deadline needs more.
 
@@ -309,7 +309,6 @@ class WebSocketConnection:
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         # aiohttp lets a compressed message one byte over its limit through.
         max_size = self.settings.max_message_size
-        handled, slice_start = 0, loop.time()
         while True:
             msg = await ws.receive()
             now = keep_alive.last_frame = loop.time()
@@ -325,10 +324,9 @@ class WebSocketConnection:
             # nor other tasks get a turn by themselves during a flood.
             if deadline is not None and now >= deadline:
                 return None
-            handled += 1
-            if handled == MAX_BURST or now - slice_start >= MAX_BURST_SECONDS:
-                await asyncio.sleep(0)
-                handled, slice_start = 0, loop.time()
+            pace.handled += 1
+            if pace.used_up(now):
+                await pace.pause()
 
     async def _control(
         self,

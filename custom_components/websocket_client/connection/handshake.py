@@ -34,6 +34,9 @@ async def open_websocket(
             ssl=settings.ssl,
             # Pings and pongs are handled here, to measure and to count as traffic.
             autoping=False,
+            # The server's close is answered here too, outside the receive
+            # loop's timeout, which must not cut that answer short.
+            autoclose=False,
             compress=15 if settings.compress else 0,
             # aiohttp refuses sizes >= its limit; the option's maximum is inclusive.
             max_msg_size=settings.max_message_size + 1
