@@ -324,8 +324,7 @@ class WebSocketConnection:
             # nor other tasks get a turn by themselves during a flood.
             if deadline is not None and now >= deadline:
                 return None
-            pace.handled += 1
-            if pace.used_up(now):
+            if pace.counted(now):
                 await pace.pause()
 
     async def _control(

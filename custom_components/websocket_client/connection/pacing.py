@@ -22,8 +22,7 @@ class Pace:
     """Frames handled since the receive loop last let other tasks run.
 
     One per connection, kept across the loop's stretches: frames that end a
-    stretch (pings, pongs) count too. The receive path counts its messages
-    on `handled` itself, to spare a call per message.
+    stretch (pings, pongs) count too.
     """
 
     __slots__ = ("handled", "started")
@@ -37,10 +36,17 @@ class Pace:
         """Whether the slice is over at loop time `now`."""
         return self.handled >= MAX_BURST or now - self.started >= MAX_BURST_SECONDS
 
+    def counted(self, now: float) -> bool:
+        """Count one frame handled at `now`; whether the slice is over.
+
+        Not a coroutine: the receive path calls it for every message.
+        """
+        self.handled += 1
+        return self.used_up(now)
+
     async def frame(self, now: float) -> None:
         """Count one frame handled at `now`; let others run if the slice is over."""
-        self.handled += 1
-        if self.used_up(now):
+        if self.counted(now):
             await self.pause()
 
     async def pause(self) -> None:
