@@ -138,6 +138,11 @@ class HomeAssistantProcess:
             body = response.read()
             return json.loads(body) if body else None
 
+    def messages_received(self, entry_id: str) -> int:
+        """How many messages a connection received, from its diagnostics download."""
+        diagnostics = self.api("GET", f"/api/diagnostics/config_entry/{entry_id}")
+        return int(diagnostics["data"]["statistics"]["messages_received"])
+
     def state(self, entity_id: str) -> str:
         """An entity's state as Home Assistant itself holds it (not the frontend).
 

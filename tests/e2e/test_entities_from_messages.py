@@ -152,7 +152,12 @@ def test_entities_from_messages(
     sensor = f"sensor.{connection.slug}_temperature"
     switch = f"switch.{connection.slug}_power"
 
-    # Ticks come every 2 s: the message list then holds one
+    # Add entity lists the messages kept when its step opens. The server says
+    # its switch's state on connecting; any message after that is a tick.
+    wait_for(
+        lambda: home_assistant.messages_received(connection.entry_id) >= 2,
+        describe=lambda: "no tick reached the connection",
+    )
     add_temperature_sensor(journey, base)
     wait_for(lambda: home_assistant.state(sensor) not in ("missing", "unknown"))
     temperature = float(home_assistant.state(sensor))
