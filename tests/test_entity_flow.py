@@ -128,7 +128,7 @@ async def test_sensor_from_a_message_that_arrived(
     result = await start(hass, entry)
     assert result["step_id"] == "message"
     listed = choices(result, "message")
-    assert [choice["value"] for choice in listed] == ["0", "1", "type_it"]
+    assert [choice["value"] for choice in listed] == ["0", "1", "type_it", "newer"]
     assert listed[0]["label"].endswith(" · hello")
     assert listed[1]["label"].endswith(f" · {READING}")
 
@@ -276,6 +276,35 @@ async def test_reconfigure_edits_the_same_fields(
     assert subentry.data["value_path"] == "data.outside"
     assert subentry.data["match"] == {"type": "reading"}
     assert entry.domain == DOMAIN
+
+
+async def test_newer_messages_on_request(
+    hass: HomeAssistant, ws_server: RecordingWebSocketServer, add_entry: EntryFactory
+) -> None:
+    """The list is read when shown; "newer" shows it again with what arrived since."""
+    entry = await add_entry()
+    await wait_connected(hass)
+    await ws_server.push_text("hello")
+    client = entry.runtime_data
+    await wait_until(lambda: client.statistics.messages_received == 1)
+    result = await start(hass, entry)
+    assert [choice["value"] for choice in choices(result, "message")] == [
+        "0",
+        "type_it",
+        "newer",
+    ]
+
+    await ws_server.push_text(READING)
+    await wait_until(lambda: client.statistics.messages_received == 2)
+    result = await answer(hass, result, message="newer")
+    assert result["step_id"] == "message"
+    listed = choices(result, "message")
+    assert listed[0]["label"].endswith(f" · {READING}")
+    assert listed[1]["label"].endswith(" · hello")
+
+    result = await answer(hass, result, message="0")
+    assert result["step_id"] == "value"
+    assert shown_in(result)["message"] == READING
 
 
 async def test_type_it_yourself_although_messages_arrived(

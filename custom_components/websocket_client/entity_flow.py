@@ -176,8 +176,12 @@ class EntitySubentryFlow(ConfigSubentryFlow):
     async def async_step_message(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """One of the messages that arrived, to take the value from."""
-        if user_input is not None:
+        """One of the messages that arrived, to take the value from.
+
+        The list is read when the step shows; "newer" shows it again, with
+        what arrived meanwhile.
+        """
+        if user_input is not None and user_input[form.CONF_MESSAGE] != form.NEWER:
             choice = user_input[form.CONF_MESSAGE]
             if choice != form.TYPE_IT and int(choice) < len(self._recent):
                 self._message = self._recent[int(choice)].message

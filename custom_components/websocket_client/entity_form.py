@@ -39,6 +39,8 @@ CONF_MESSAGE: Final = "message"
 CONF_FIELD: Final = "field"
 # The message choice "none: I type the path or template myself"
 TYPE_IT: Final = "type_it"
+# The message choice "the list again, with what arrived since it was shown"
+NEWER: Final = "newer"
 EXCERPT: Final = 60
 # Keys each step owns: a reconfigured step drops what the user emptied
 VALUE_KEYS: Final = (CONF_VALUE_PATH, CONF_VALUE_TEMPLATE, CONF_ATTRIBUTES_PATH)
@@ -145,9 +147,12 @@ def name_schema(data: Mapping[str, Any], *, with_platform: bool) -> vol.Schema:
 
 
 def message_schema(recent: list[RecentMessage]) -> vol.Schema:
-    """One of the recent messages, newest first, or "type it myself"."""
+    """One of the recent messages, newest first, "type it myself" or "newer"."""
     choices = [message_choice(index, kept) for index, kept in enumerate(recent)]
-    choices.append(selector.SelectOptionDict(value=TYPE_IT, label=TYPE_IT))
+    choices.extend(
+        selector.SelectOptionDict(value=choice, label=choice)
+        for choice in (TYPE_IT, NEWER)
+    )
     return vol.Schema(
         {
             vol.Required(CONF_MESSAGE, default="0"): select_field(
