@@ -347,6 +347,6 @@ class LagProbe:
         self._stop.set()
         await self._task
 
-    def p99_since(self, start: float, end: float = math.inf) -> float:
+    def p99_between(self, start: float, end: float = math.inf) -> float:
         """The p99 of the lags sampled from `start` to `end` (perf_counter times)."""
         return percentile([lag for at, lag in self.lags if start <= at <= end], 0.99)

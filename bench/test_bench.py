@@ -209,8 +209,8 @@ async def burst_into_automation(
     return Burst(
         rate=per_second(AUTOMATION_MESSAGES, counter.times),
         sent=sent,
-        lag_p99=probe.p99_since(first, last),
-        lag_p99_drain=probe.p99_since(first),
+        lag_p99=probe.p99_between(first, last),
+        lag_p99_drain=probe.p99_between(first),
         drain=drained - last,
     )
 

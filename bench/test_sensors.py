@@ -248,7 +248,7 @@ async def sensor_run(
         received=(MESSAGES - 1) / (writes[-1] - writes[0]) if writes else math.nan,
         sent=sent,
         cpu_per_message=cpu / MESSAGES * 1e6,
-        lag_p99=probe.p99_since(writes[0] if writes else math.inf),
+        lag_p99=probe.p99_between(writes[0] if writes else math.inf),
         writes=len(writes),
         changed=expected,
     )
