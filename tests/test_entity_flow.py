@@ -27,6 +27,7 @@ from .helpers import (
     EntryFactory,
     entity_subentry,
     entry_data,
+    push_all,
     state_of,
     wait_connected,
     wait_until,
@@ -120,10 +121,7 @@ async def test_sensor_from_a_message_that_arrived(
     """Choose the message, its field, a filter, options; preview; created."""
     entry = await add_entry()
     await wait_connected(hass)
-    await ws_server.push_text(READING)
-    await ws_server.push_text("hello")
-    client = entry.runtime_data
-    await wait_until(lambda: client.statistics.messages_received == 2)
+    await push_all(entry, ws_server, READING, "hello")
 
     result = await start(hass, entry)
     assert result["step_id"] == "message"
@@ -216,8 +214,7 @@ async def test_binary_sensor_preview_says_on_or_off(
     """The preview shows what the binary sensor would be."""
     entry = await add_entry()
     await wait_connected(hass)
-    await ws_server.push_text('{"door": "open", "room": {"name": "hall"}}')
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    await push_all(entry, ws_server, '{"door": "open", "room": {"name": "hall"}}')
     result = await start(hass, entry, platform="binary_sensor", name="Door")
     result = await answer(hass, result, message="0")
     result = await answer(hass, result, field="door", json_attributes_path="room")
@@ -243,8 +240,7 @@ async def test_reconfigure_edits_the_same_fields(
         subentries=[entity_subentry("Temperature", "t1", **saved, **SENSOR_OPTIONS)]
     )
     await wait_connected(hass)
-    await ws_server.push_text('{"type": "reading", "data": {"outside": 3}}')
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    await push_all(entry, ws_server, '{"type": "reading", "data": {"outside": 3}}')
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, "entity"),
         context={"source": "reconfigure", "subentry_id": "t1"},
@@ -284,9 +280,7 @@ async def test_newer_messages_on_request(
     """The list is read when shown; "newer" shows it again with what arrived since."""
     entry = await add_entry()
     await wait_connected(hass)
-    await ws_server.push_text("hello")
-    client = entry.runtime_data
-    await wait_until(lambda: client.statistics.messages_received == 1)
+    await push_all(entry, ws_server, "hello")
     result = await start(hass, entry)
     assert [choice["value"] for choice in choices(result, "message")] == [
         "0",
@@ -294,8 +288,7 @@ async def test_newer_messages_on_request(
         "newer",
     ]
 
-    await ws_server.push_text(READING)
-    await wait_until(lambda: client.statistics.messages_received == 2)
+    await push_all(entry, ws_server, READING)
     result = await answer(hass, result, message="newer")
     assert result["step_id"] == "message"
     listed = choices(result, "message")
@@ -313,8 +306,7 @@ async def test_type_it_yourself_although_messages_arrived(
     """None of the messages: no field list, the path typed, the preview from them."""
     entry = await add_entry()
     await wait_connected(hass)
-    await ws_server.push_text('{"level": 3}')
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    await push_all(entry, ws_server, '{"level": 3}')
     result = await start(hass, entry, name="Level")
     result = await answer(hass, result, message="type_it")
     assert result["step_id"] == "value"
@@ -334,8 +326,7 @@ async def test_switch_with_state_from_messages(
     """Commands (checked by the payload rules), then message, value, filter, state."""
     entry = await add_entry()
     await wait_connected(hass)
-    await ws_server.push_text('{"lamp": "on"}')
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    await push_all(entry, ws_server, '{"lamp": "on"}')
     result = await start(hass, entry, platform="switch", name="Lamp")
     assert result["step_id"] == "commands"
     assert choices(result, "state_from") == ["messages", "optimistic"]
@@ -497,8 +488,7 @@ async def test_number_from_a_message(
     """Command template (checked), message, value, filter, options, preview; set."""
     entry = await add_entry(options={"max_message_size": 40})
     await wait_connected(hass)
-    await ws_server.push_text('{"type": "dimmer", "level": 7}')
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    await push_all(entry, ws_server, '{"type": "dimmer", "level": 7}')
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, "entity"), context={"source": "user"}
     )
@@ -569,8 +559,7 @@ async def test_select_from_a_message_preview_says_why_not(
     """A value that is no option: the preview says so, translated; saved anyway."""
     entry = await add_entry()
     await wait_connected(hass)
-    await ws_server.push_text('{"mode": "boost"}')
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    await push_all(entry, ws_server, '{"mode": "boost"}')
     result = await start(hass, entry, platform="select", name="Mode")
     result = await answer(hass, result, command_template="mode {{ value }}")
     result = await answer(hass, result, message="0")
@@ -611,8 +600,7 @@ async def test_preview_failures_are_translated_not_identifiers(
     """A text where a number is needed, neither on nor off: the reason, translated."""
     entry = await add_entry()
     await wait_connected(hass)
-    await ws_server.push_text('{"temperature": "warm", "door": "ajar"}')
-    await wait_until(lambda: entry.runtime_data.statistics.messages_received == 1)
+    await push_all(entry, ws_server, '{"temperature": "warm", "door": "ajar"}')
     cases = (
         ("sensor", "temperature", SENSOR_OPTIONS, "not_a_number", '"warm"'),
         ("binary_sensor", "door", {"payload_on": "open"}, "not_on_or_off", '"ajar"'),
